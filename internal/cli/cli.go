@@ -1,0 +1,50 @@
+// Package cli is what every main shares: the JSON logger, configuration from the environment, signal
+// handling and the exit code.
+package cli
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/caarlos0/env/v11"
+)
+
+// Main fills cfg from the environment, logs it with secrets masked, and calls run with a context that
+// ends on SIGINT or SIGTERM. It exits 1 when configuration or run fails.
+func Main[C any](service string, run func(ctx context.Context, cfg C, log *slog.Logger) error) {
+	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level(os.Getenv("LOG_LEVEL"))})).With("service", service)
+	slog.SetDefault(log)
+
+	cfg, err := env.ParseAs[C]()
+	if err != nil {
+		log.Error("configuration", "err", err)
+		os.Exit(1)
+	}
+	log.Info("starting", "config", masked(cfg))
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, cfg, log); err != nil {
+		log.Error("exiting", "err", err)
+		stop()
+		os.Exit(1)
+	}
+}
+
+func level(s string) slog.Level {
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(strings.ToUpper(s))); err != nil {
+		return slog.LevelInfo
+	}
+	return l
+}
+
+// masked renders cfg with passwords, in fields or inside URLs, replaced.
+func masked(cfg any) string {
+	return maskURLPasswords(fmt.Sprintf("%+v", cfg))
+}

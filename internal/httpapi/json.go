@@ -1,0 +1,38 @@
+// Package httpapi holds what the ingestion and reporting HTTP services share: JSON responses in the
+// seed's error shape, liveness and readiness handlers, and serving with graceful shutdown.
+package httpapi
+
+import (
+	"encoding/json"
+	"log/slog"
+	"net/http"
+)
+
+// ErrorBody is the seed's error shape: {"error": ["message", ...]}.
+type ErrorBody struct {
+	Error []string `json:"error"`
+}
+
+// WriteJSON answers status with v encoded as JSON.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	if err := json.NewEncoder(w).Encode(v); err != nil {
+		slog.Debug("write response", "err", err)
+	}
+}
+
+// WriteError answers status with the messages in the seed's error shape.
+func WriteError(w http.ResponseWriter, status int, messages ...string) {
+	WriteJSON(w, status, ErrorBody{Error: messages})
+}
+
+// NotFound answers every unknown route with a JSON 404.
+func NotFound(w http.ResponseWriter, r *http.Request) {
+	WriteError(w, http.StatusNotFound, "no route for "+r.Method+" "+r.URL.Path)
+}
+
+// MethodNotAllowed answers a known route called with the wrong method with a JSON 405.
+func MethodNotAllowed(w http.ResponseWriter, r *http.Request) {
+	WriteError(w, http.StatusMethodNotAllowed, "method "+r.Method+" not allowed on "+r.URL.Path)
+}

@@ -1,0 +1,97 @@
+// Package messaging builds Watermill publishers, subscribers and the router middleware stack from
+// configuration. It knows nothing about analytics events.
+package messaging
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"strconv"
+	"time"
+)
+
+// Config selects and tunes the broker and the router's middleware. Fields carry their environment names.
+type Config struct {
+	Broker        string `env:"BROKER" envDefault:"redis"`
+	RedisHost     string `env:"REDIS_HOST" envDefault:"localhost"`
+	RedisPort     int    `env:"REDIS_PORT" envDefault:"6379"`
+	RedisPassword string `env:"REDIS_PASSWORD"`
+	Stream        string `env:"REDIS_STREAM_NAME" envDefault:"events"`
+	ConsumerGroup string `env:"REDIS_CONSUMER_GROUP" envDefault:"processor_events"`
+	// ConsumerName is the stable prefix of this process's consumer names; empty means the host name.
+	ConsumerName string `env:"CONSUMER_NAME"`
+	// ClaimIdle is how long a message may stay pending with a dead consumer before another claims it.
+	ClaimIdle     time.Duration `env:"CLAIM_IDLE" envDefault:"30s"`
+	ClaimInterval time.Duration `env:"CLAIM_INTERVAL" envDefault:"5s"`
+	// PublishTimeout bounds one publish call, so a dead broker answers quickly instead of hanging.
+	PublishTimeout time.Duration `env:"PUBLISH_TIMEOUT" envDefault:"3s"`
+
+	ThrottlePerSecond    int64         `env:"THROTTLE_PER_SECOND" envDefault:"0"`
+	RetryMax             int           `env:"RETRY_MAX" envDefault:"5"`
+	RetryInitialInterval time.Duration `env:"RETRY_INITIAL_INTERVAL" envDefault:"100ms"`
+	RetryMaxInterval     time.Duration `env:"RETRY_MAX_INTERVAL" envDefault:"5s"`
+	PoisonTopic          string        `env:"POISON_TOPIC" envDefault:"analytics_poison"`
+}
+
+// SetDefaults fills zero values, for configs built in code rather than from the environment.
+func (c *Config) SetDefaults() {
+	if c.Broker == "" {
+		c.Broker = "redis"
+	}
+	if c.RedisHost == "" {
+		c.RedisHost = "localhost"
+	}
+	if c.RedisPort == 0 {
+		c.RedisPort = 6379
+	}
+	if c.Stream == "" {
+		c.Stream = "events"
+	}
+	if c.ConsumerGroup == "" {
+		c.ConsumerGroup = "processor_events"
+	}
+	if c.ClaimIdle == 0 {
+		c.ClaimIdle = 30 * time.Second
+	}
+	if c.ClaimInterval == 0 {
+		c.ClaimInterval = 5 * time.Second
+	}
+	if c.PublishTimeout == 0 {
+		c.PublishTimeout = 3 * time.Second
+	}
+	if c.RetryInitialInterval == 0 {
+		c.RetryInitialInterval = 100 * time.Millisecond
+	}
+	if c.RetryMaxInterval == 0 {
+		c.RetryMaxInterval = 5 * time.Second
+	}
+	if c.PoisonTopic == "" {
+		c.PoisonTopic = "analytics_poison"
+	}
+}
+
+// Validate reports the first setting that cannot work.
+func (c Config) Validate() error {
+	switch {
+	case c.Broker != "redis":
+		return fmt.Errorf("BROKER=%q: supported brokers: redis", c.Broker)
+	case c.RedisPort <= 0 || c.RedisPort > 65535:
+		return fmt.Errorf("REDIS_PORT=%d: not a port", c.RedisPort)
+	case c.Stream == "":
+		return errors.New("REDIS_STREAM_NAME is empty")
+	case c.ConsumerGroup == "":
+		return errors.New("REDIS_CONSUMER_GROUP is empty")
+	case c.ClaimIdle <= 0 || c.ClaimInterval <= 0:
+		return errors.New("CLAIM_IDLE and CLAIM_INTERVAL must be positive")
+	case c.RetryMax < 0 || c.ThrottlePerSecond < 0:
+		return errors.New("RETRY_MAX and THROTTLE_PER_SECOND must not be negative")
+	case c.PoisonTopic == "":
+		return errors.New("POISON_TOPIC is empty")
+	}
+	return nil
+}
+
+// RedisAddr is host:port of the Redis server.
+func (c Config) RedisAddr() string {
+	return net.JoinHostPort(c.RedisHost, strconv.Itoa(c.RedisPort))
+}

@@ -1,0 +1,49 @@
+package messaging
+
+import (
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill"
+	"github.com/ThreeDotsLabs/watermill-redisstream/pkg/redisstream"
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/redis/go-redis/v9"
+)
+
+// NewRedisSubscriber returns a consumer-group subscriber named consumer. A new group starts at the
+// beginning of the stream, so events published before the first processor started are not missed.
+func NewRedisSubscriber(cfg Config, client *redis.Client, consumer string, logger watermill.LoggerAdapter) (message.Subscriber, error) {
+	sub, err := redisstream.NewSubscriber(redisstream.SubscriberConfig{
+		Client:                        client,
+		Consumer:                      consumer,
+		ConsumerGroup:                 cfg.ConsumerGroup,
+		OldestId:                      "0",
+		BlockTime:                     time.Second,
+		ClaimInterval:                 cfg.ClaimInterval,
+		MaxIdleTime:                   cfg.ClaimIdle,
+		NackResendSleep:               cfg.RetryInitialInterval,
+		DisableIndefiniteInitialBlock: true,
+	}, logger)
+	if err != nil {
+		return nil, fmt.Errorf("redis subscriber %s: %w", consumer, err)
+	}
+	return sub, nil
+}
+
+// ConsumerNames returns n stable consumer names for this process: the configured prefix (or the host
+// name) followed by an index, so a restarted processor reads under the same names as before.
+func ConsumerNames(cfg Config, n int) []string {
+	prefix := cfg.ConsumerName
+	if prefix == "" {
+		prefix, _ = os.Hostname()
+	}
+	if prefix == "" {
+		prefix = "processor"
+	}
+	names := make([]string, n)
+	for i := range names {
+		names[i] = fmt.Sprintf("%s-%d", prefix, i)
+	}
+	return names
+}

@@ -1,0 +1,49 @@
+package processor
+
+import (
+	"errors"
+	"time"
+
+	"github.com/analytics-pipeline/analytics/messaging"
+)
+
+// Config is the processor's configuration; fields carry their environment names.
+type Config struct {
+	DatabaseURL string `env:"DATABASE_URL" envDefault:"postgres://analytics:analytics@localhost:5432/analytics?sslmode=disable"`
+	// Concurrency is how many consumers read the stream at once; their events share batches.
+	Concurrency     int              `env:"PROCESSOR_CONCURRENCY" envDefault:"16"`
+	BatchSize       int              `env:"PROCESSOR_BATCH_SIZE" envDefault:"500"`
+	BatchWait       time.Duration    `env:"PROCESSOR_BATCH_WAIT" envDefault:"5ms"`
+	ShutdownTimeout time.Duration    `env:"SHUTDOWN_TIMEOUT" envDefault:"15s"`
+	Messaging       messaging.Config `envPrefix:""`
+}
+
+// SetDefaults fills zero values, for configs built in code rather than from the environment.
+func (c *Config) SetDefaults() {
+	if c.Concurrency == 0 {
+		c.Concurrency = 16
+	}
+	if c.BatchSize == 0 {
+		c.BatchSize = 500
+	}
+	if c.BatchWait == 0 {
+		c.BatchWait = 5 * time.Millisecond
+	}
+	if c.ShutdownTimeout == 0 {
+		c.ShutdownTimeout = 15 * time.Second
+	}
+	c.Messaging.SetDefaults()
+}
+
+// Validate reports the first setting that cannot work.
+func (c Config) Validate() error {
+	switch {
+	case c.DatabaseURL == "":
+		return errors.New("DATABASE_URL is empty")
+	case c.Concurrency < 1 || c.BatchSize < 1 || c.BatchWait <= 0:
+		return errors.New("PROCESSOR_CONCURRENCY, PROCESSOR_BATCH_SIZE and PROCESSOR_BATCH_WAIT must be positive")
+	case c.ShutdownTimeout <= 0:
+		return errors.New("SHUTDOWN_TIMEOUT must be positive")
+	}
+	return c.Messaging.Validate()
+}

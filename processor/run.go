@@ -1,0 +1,75 @@
+package processor
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"sync"
+
+	"github.com/ThreeDotsLabs/watermill"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/analytics-pipeline/analytics/internal/database"
+	"github.com/analytics-pipeline/analytics/messaging"
+	"github.com/analytics-pipeline/analytics/migrations"
+)
+
+// Run applies migrations and consumes the stream until ctx is cancelled, then stops reading, lets the
+// batch in flight commit and returns.
+func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
+	cfg.SetDefaults()
+	if err := cfg.Validate(); err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	pool, err := database.Open(ctx, cfg.DatabaseURL, 0)
+	if err != nil {
+		return err
+	}
+	defer pool.Close()
+	if err := migrations.Apply(ctx, pool); err != nil {
+		return err
+	}
+
+	wmLog := watermill.NewSlogLogger(log)
+	client := messaging.NewRedisClient(cfg.Messaging, 2*cfg.Concurrency+10)
+	defer client.Close()
+	if err := messaging.PingRedis(ctx, client); err != nil {
+		return err
+	}
+	db := stdlib.OpenDBFromPool(pool)
+	defer db.Close()
+	poison, err := messaging.NewPostgresPoisonPublisher(db, wmLog)
+	if err != nil {
+		return err
+	}
+	router, err := messaging.NewRouter(cfg.Messaging, poison, cfg.ShutdownTimeout, wmLog)
+	if err != nil {
+		return err
+	}
+
+	batcher := NewBatcher(NewStore(pool), cfg.BatchSize, cfg.BatchWait)
+	handler := NewHandler(batcher)
+	for i, name := range messaging.ConsumerNames(cfg.Messaging, cfg.Concurrency) {
+		sub, err := messaging.NewRedisSubscriber(cfg.Messaging, client, name, wmLog)
+		if err != nil {
+			return err
+		}
+		router.AddNoPublisherHandler(fmt.Sprintf("project_events_%d", i), cfg.Messaging.Stream, sub, handler.Handle)
+	}
+
+	batchCtx, stopBatcher := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	wg.Go(func() { batcher.Run(batchCtx) })
+	defer func() {
+		stopBatcher()
+		wg.Wait()
+	}()
+
+	log.Info("processor started", "stream", cfg.Messaging.Stream, "group", cfg.Messaging.ConsumerGroup,
+		"consumers", cfg.Concurrency, "batch_size", cfg.BatchSize, "batch_wait", cfg.BatchWait)
+	if err := router.Run(ctx); err != nil {
+		return fmt.Errorf("router: %w", err)
+	}
+	log.Info("processor stopped")
+	return nil
+}

@@ -1,0 +1,88 @@
+// Package reporting is the HTTP API that serves daily statistics from the projections.
+package reporting
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/analytics-pipeline/analytics/internal/httpapi"
+)
+
+// maxSiteID bounds the site_id query parameter, as ingestion bounds the field.
+const maxSiteID = 128
+
+// StatsReader is what the API needs from the store.
+type StatsReader interface {
+	Stats(ctx context.Context, siteID string, day time.Time) (DayStats, error)
+}
+
+// API holds the handlers' dependencies.
+type API struct {
+	stats StatsReader
+	ready func(context.Context) error
+	log   *slog.Logger
+	now   func() time.Time
+}
+
+// NewAPI returns handlers reading from stats; ready reports whether Postgres answers.
+func NewAPI(stats StatsReader, ready func(context.Context) error, log *slog.Logger) *API {
+	return &API{stats: stats, ready: ready, log: log, now: time.Now}
+}
+
+// statsResponse is the seed's /stats response.
+type statsResponse struct {
+	SiteID      string         `json:"site_id"`
+	Date        string         `json:"date"`
+	TotalViews  int64          `json:"total_views"`
+	UniqueUsers int64          `json:"unique_users"`
+	TopPaths    []pathResponse `json:"top_paths"`
+}
+
+type pathResponse struct {
+	Path  string `json:"path"`
+	Views int64  `json:"views"`
+}
+
+func toResponse(siteID string, day time.Time, s DayStats) statsResponse {
+	paths := make([]pathResponse, len(s.TopPaths))
+	for i, p := range s.TopPaths {
+		paths[i] = pathResponse{Path: p.Path, Views: p.Views}
+	}
+	return statsResponse{SiteID: siteID, Date: day.Format(time.DateOnly), TotalViews: s.TotalViews, UniqueUsers: s.UniqueUsers, TopPaths: paths}
+}
+
+// getStats answers GET /stats?site_id=&date=; date defaults to today (UTC).
+func (a *API) getStats(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	var problems []string
+	siteID := q.Get("site_id")
+	switch {
+	case siteID == "":
+		problems = append(problems, `"site_id" is required`)
+	case !utf8.ValidString(siteID) || strings.ContainsRune(siteID, 0) || utf8.RuneCountInString(siteID) > maxSiteID:
+		problems = append(problems, `"site_id" must be valid UTF-8 without NUL, of at most 128 characters`)
+	}
+	day := a.now().UTC().Truncate(24 * time.Hour)
+	if s := q.Get("date"); s != "" {
+		d, err := time.Parse(time.DateOnly, s)
+		if err != nil {
+			problems = append(problems, `"date" must be a calendar date in the form YYYY-MM-DD`)
+		}
+		day = d
+	}
+	if len(problems) > 0 {
+		httpapi.WriteError(w, http.StatusBadRequest, problems...)
+		return
+	}
+	stats, err := a.stats.Stats(r.Context(), siteID, day)
+	if err != nil {
+		a.log.Error("read stats", "err", err)
+		httpapi.WriteError(w, http.StatusServiceUnavailable, "statistics are unavailable; retry later")
+		return
+	}
+	httpapi.WriteJSON(w, http.StatusOK, toResponse(siteID, day, stats))
+}
