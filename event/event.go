@@ -20,12 +20,6 @@ type Event struct {
 	Timestamp time.Time `json:"timestamp"`
 }
 
-// Day is the UTC calendar day the event belongs to.
-func (e Event) Day() time.Time {
-	y, m, d := e.Timestamp.UTC().Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
-}
-
 // Marshal encodes the event as a broker message payload.
 func Marshal(e Event) ([]byte, error) {
 	b, err := json.Marshal(e)

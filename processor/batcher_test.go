@@ -1,0 +1,88 @@
+package processor_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/analytics-pipeline/analytics/event"
+	"github.com/analytics-pipeline/analytics/internal/testenv"
+	"github.com/analytics-pipeline/analytics/processor"
+)
+
+func startBatcher(t *testing.T, b *processor.Batcher) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		b.Run(ctx)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+}
+
+func TestBatcherIsolatesRejectedEvents(t *testing.T) {
+	t.Parallel()
+	pool := testenv.Database(t)
+	b := processor.NewBatcher(processor.NewStore(pool), 100, 50*time.Millisecond)
+	startBatcher(t, b)
+
+	var wg sync.WaitGroup
+	errs := make([]error, 20)
+	for i := range errs {
+		path := fmt.Sprint("/p", i)
+		if i == 7 {
+			path = "/bad\x00"
+		}
+		wg.Go(func() {
+			errs[i] = b.Submit(context.Background(), ev(fmt.Sprint("e", i), "s", event.PageView, path, "", "2025-11-12T10:00:00Z"))
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if i == 7 {
+			require.ErrorIs(t, err, processor.ErrRejected)
+			continue
+		}
+		require.NoError(t, err, "event %d", i)
+	}
+	require.Equal(t, int64(19), readDay(t, pool, "s", "2025-11-12").views)
+}
+
+func TestBatcherSubmitsFromManyHandlers(t *testing.T) {
+	t.Parallel()
+	pool := testenv.Database(t)
+	b := processor.NewBatcher(processor.NewStore(pool), 64, 5*time.Millisecond)
+	startBatcher(t, b)
+
+	var wg sync.WaitGroup
+	for w := range 32 {
+		wg.Go(func() {
+			for i := range 50 {
+				id := fmt.Sprint("w", w, "-", i)
+				assert.NoError(t, b.Submit(context.Background(), ev(id, "s", event.PageView, "/", "", "2025-11-12T10:00:00Z")))
+				if i%10 == 0 {
+					assert.NoError(t, b.Submit(context.Background(), ev(id, "s", event.PageView, "/", "", "2025-11-12T10:00:00Z")), "a duplicate is accepted and ignored")
+				}
+			}
+		})
+	}
+	wg.Wait()
+	require.Equal(t, int64(32*50), readDay(t, pool, "s", "2025-11-12").views)
+}
+
+func TestSubmitGivesUpWhenItsContextEnds(t *testing.T) {
+	t.Parallel()
+	b := processor.NewBatcher(nil, 10, time.Millisecond)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	require.ErrorIs(t, b.Submit(ctx, event.Event{EventID: "x"}), context.Canceled)
+}
