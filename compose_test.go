@@ -1,0 +1,92 @@
+// Package analytics_test checks that docker-compose.yml agrees with the code: no Docker engine runs
+// where the tests run, so the file is parsed instead of started.
+package analytics_test
+
+import (
+	"os"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
+
+	"github.com/analytics-pipeline/analytics/ingestion"
+	"github.com/analytics-pipeline/analytics/processor"
+	"github.com/analytics-pipeline/analytics/reporting"
+)
+
+type composeFile struct {
+	Services map[string]struct {
+		Build       any               `yaml:"build"`
+		Command     []string          `yaml:"command"`
+		Environment map[string]string `yaml:"environment"`
+		Ports       []string          `yaml:"ports"`
+		DependsOn   map[string]any    `yaml:"depends_on"`
+	} `yaml:"services"`
+}
+
+// envNames collects the env tags of a config struct, nested structs included.
+func envNames(t reflect.Type) []string {
+	var names []string
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if name, ok := f.Tag.Lookup("env"); ok {
+			names = append(names, strings.Split(name, ",")[0])
+		}
+		if f.Type.Kind() == reflect.Struct && f.Type.PkgPath() != "time" {
+			names = append(names, envNames(f.Type)...)
+		}
+	}
+	return names
+}
+
+func TestComposeMatchesCode(t *testing.T) {
+	t.Parallel()
+	raw, err := os.ReadFile("docker-compose.yml")
+	require.NoError(t, err)
+	var compose composeFile
+	require.NoError(t, yaml.Unmarshal(raw, &compose))
+
+	redis := compose.Services["redis"]
+	require.Contains(t, strings.Join(redis.Command, " "), "--appendonly yes", "redis must persist its stream (AOF)")
+	require.Contains(t, compose.Services, "postgres")
+
+	cases := []struct {
+		service string
+		config  any
+		port    string
+		needs   []string
+	}{
+		{service: "ingestion", config: ingestion.Config{}, port: "3000:3000", needs: []string{"REDIS_HOST"}},
+		{service: "processor", config: processor.Config{}, needs: []string{"REDIS_HOST", "DATABASE_URL"}},
+		{service: "reporting", config: reporting.Config{}, port: "3001:3001", needs: []string{"DATABASE_URL"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.service, func(t *testing.T) {
+			svc, ok := compose.Services[tc.service]
+			require.True(t, ok, "service %s missing", tc.service)
+			require.NotNil(t, svc.Build, "service %s must build the Dockerfile", tc.service)
+			require.Equal(t, []string{"/usr/local/bin/" + tc.service}, svc.Command)
+			known := append(envNames(reflect.TypeOf(tc.config)), "LOG_LEVEL")
+			for name := range svc.Environment {
+				require.True(t, slices.Contains(known, name), "%s sets %s, which %s does not read", tc.service, name, tc.service)
+			}
+			if tc.port != "" {
+				require.Contains(t, svc.Ports, tc.port)
+				require.Equal(t, strings.Split(tc.port, ":")[1], svc.Environment[strings.ToUpper(tc.service)+"_PORT"])
+			}
+			for _, name := range tc.needs {
+				require.NotEmpty(t, svc.Environment[name], "%s needs %s", tc.service, name)
+			}
+			if strings.Contains(svc.Environment["DATABASE_URL"], "@") {
+				require.Contains(t, svc.Environment["DATABASE_URL"], "@postgres:5432/")
+				require.Contains(t, svc.DependsOn, "postgres")
+			}
+			if svc.Environment["REDIS_HOST"] != "" {
+				require.Equal(t, "redis", svc.Environment["REDIS_HOST"])
+			}
+		})
+	}
+}
