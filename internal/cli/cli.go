@@ -4,6 +4,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
@@ -29,7 +30,12 @@ func Main[C any](service string, run func(ctx context.Context, cfg C, log *slog.
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, cfg, log); err != nil {
+	err = run(ctx, cfg, log)
+	if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+		log.Info("stopped during start-up")
+		err = nil
+	}
+	if err != nil {
 		log.Error("exiting", "err", err)
 		stop()
 		os.Exit(1)
