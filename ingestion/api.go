@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
 	chimw "github.com/go-chi/chi/v5/middleware"
@@ -81,7 +82,7 @@ func (a *API) publish(r *http.Request, events []event.Event) ([]*message.Message
 		if err != nil {
 			return nil, err
 		}
-		msgs[i] = message.NewMessage(e.EventID, payload)
+		msgs[i] = message.NewMessage(watermill.NewUUID(), payload)
 		msgs[i].SetContext(r.Context())
 		if requestID != "" {
 			middleware.SetCorrelationID(requestID, msgs[i])
