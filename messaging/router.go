@@ -10,7 +10,8 @@ import (
 )
 
 // NewRouter returns a router with the middleware stack, outermost first: throttle (when configured),
-// poison queue (permanent errors and exhausted panics go to cfg.PoisonTopic on poison), retry with
+// poison queue (permanent errors and exhausted panics go to cfg.PoisonTopic on poison), rejection of
+// undecodable stream entries, retry with
 // exponential backoff (transient errors only), correlation id, recoverer.
 func NewRouter(cfg Config, poison message.Publisher, closeTimeout time.Duration, logger watermill.LoggerAdapter) (*message.Router, error) {
 	router, err := message.NewRouter(message.RouterConfig{CloseTimeout: closeTimeout}, logger)
@@ -34,6 +35,6 @@ func NewRouter(cfg Config, poison message.Publisher, closeTimeout time.Duration,
 		},
 		Logger: logger,
 	}
-	router.AddMiddleware(poisonQueue, retry.Middleware, middleware.CorrelationID, middleware.Recoverer)
+	router.AddMiddleware(poisonQueue, rejectUndecodable, retry.Middleware, middleware.CorrelationID, middleware.Recoverer)
 	return router, nil
 }

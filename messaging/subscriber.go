@@ -16,6 +16,7 @@ import (
 func NewRedisSubscriber(cfg Config, client *redis.Client, consumer string, logger watermill.LoggerAdapter) (message.Subscriber, error) {
 	sub, err := redisstream.NewSubscriber(redisstream.SubscriberConfig{
 		Client:                        client,
+		Unmarshaller:                  tolerantUnmarshaller{},
 		Consumer:                      consumer,
 		ConsumerGroup:                 cfg.ConsumerGroup,
 		OldestId:                      "0",

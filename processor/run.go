@@ -47,9 +47,14 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		return err
 	}
 
+	consumers := messaging.ConsumerNames(cfg.Messaging, cfg.Concurrency)
+	reclaimed, err := messaging.ReclaimOwn(ctx, client, cfg.Messaging, consumers)
+	if err != nil {
+		return err
+	}
 	batcher := NewBatcher(NewStore(pool), cfg.BatchSize, cfg.BatchWait)
 	handler := NewHandler(batcher)
-	for i, name := range messaging.ConsumerNames(cfg.Messaging, cfg.Concurrency) {
+	for i, name := range consumers {
 		sub, err := messaging.NewRedisSubscriber(cfg.Messaging, client, name, wmLog)
 		if err != nil {
 			return err
@@ -66,7 +71,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}()
 
 	log.Info("processor started", "stream", cfg.Messaging.Stream, "group", cfg.Messaging.ConsumerGroup,
-		"consumers", cfg.Concurrency, "batch_size", cfg.BatchSize, "batch_wait", cfg.BatchWait)
+		"consumers", cfg.Concurrency, "reclaimed_own_pending", reclaimed, "batch_size", cfg.BatchSize, "batch_wait", cfg.BatchWait)
 	if err := router.Run(ctx); err != nil {
 		return fmt.Errorf("router: %w", err)
 	}
