@@ -1,0 +1,171 @@
+// Package faults_test runs the built services as processes on a private Postgres and Redis, injects
+// faults under load, and checks that the projections equal exactly what the client was acknowledged.
+package faults_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/analytics-pipeline/analytics/event"
+	"github.com/analytics-pipeline/analytics/internal/cluster"
+)
+
+// binDir holds the binaries built once for all tests.
+var binDir string
+
+func TestMain(m *testing.M) {
+	os.Exit(runMain(m))
+}
+
+func runMain(m *testing.M) int {
+	dir, err := os.MkdirTemp("", "analytics-bin-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	root, err := cluster.ModuleRoot()
+	if err == nil {
+		binDir, err = cluster.Build(root, dir)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "build the services:", err)
+		return 1
+	}
+	return m.Run()
+}
+
+// stack is one private pipeline: Postgres, Redis and the three services as processes.
+type stack struct {
+	t          *testing.T
+	dir        string
+	pg         *cluster.Postgres
+	redis      *cluster.Redis
+	ingestion  *cluster.Service
+	processor  *cluster.Service
+	reporting  *cluster.Service
+	ingestURL  string
+	reportURL  string
+	serviceEnv []string
+}
+
+// newStack starts everything and stops it when the test ends; on failure it prints the services' logs.
+func newStack(t *testing.T) *stack {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "analytics-fault-")
+	require.NoError(t, err)
+	require.NoError(t, os.Chmod(dir, 0o755), "postgres runs as another user and must reach its directory")
+	s := &stack{t: t, dir: dir}
+	t.Cleanup(s.close)
+
+	ports := make([]int, 4)
+	for i := range ports {
+		ports[i], err = cluster.FreePort()
+		require.NoError(t, err)
+	}
+	s.pg, err = cluster.StartPostgres(filepath.Join(dir, "postgres"), ports[0])
+	require.NoError(t, err)
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "redis"), 0o755))
+	s.redis, err = cluster.StartRedis(filepath.Join(dir, "redis"), ports[1])
+	require.NoError(t, err)
+
+	s.serviceEnv = []string{
+		"DATABASE_URL=" + s.pg.URL,
+		"REDIS_HOST=127.0.0.1", fmt.Sprint("REDIS_PORT=", ports[1]),
+		fmt.Sprint("INGESTION_PORT=", ports[2]), fmt.Sprint("REPORTING_PORT=", ports[3]),
+		"CONSUMER_NAME=fault-processor", "CLAIM_IDLE=5s", "CLAIM_INTERVAL=1s",
+		"SHUTDOWN_TIMEOUT=10s", "LOG_LEVEL=warn",
+	}
+	s.ingestion = cluster.NewService(binDir, "ingestion", dir, ports[2], s.serviceEnv...)
+	s.processor = cluster.NewService(binDir, "processor", dir, 0, s.serviceEnv...)
+	s.reporting = cluster.NewService(binDir, "reporting", dir, ports[3], s.serviceEnv...)
+	for _, svc := range []*cluster.Service{s.ingestion, s.processor, s.reporting} {
+		require.NoError(t, svc.Start())
+	}
+	s.ingestURL = fmt.Sprint("http://127.0.0.1:", ports[2])
+	s.reportURL = fmt.Sprint("http://127.0.0.1:", ports[3])
+	return s
+}
+
+func (s *stack) close() {
+	for _, svc := range []*cluster.Service{s.ingestion, s.processor, s.reporting} {
+		if svc != nil {
+			svc.Stop()
+		}
+	}
+	if s.redis != nil {
+		s.redis.Stop()
+	}
+	if s.pg != nil {
+		s.pg.Stop()
+	}
+	if s.t.Failed() {
+		for _, name := range []string{"ingestion.log", "processor.log", "reporting.log", "redis/redis.log", "postgres/postgres.log"} {
+			b, _ := os.ReadFile(filepath.Join(s.dir, name))
+			s.t.Logf("---- %s (last 3000 bytes)\n%s", name, tail(string(b), 3000))
+		}
+	}
+	os.RemoveAll(s.dir)
+}
+
+func tail(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[strings.IndexByte(s[len(s)-n:], '\n')+len(s)-n+1:]
+}
+
+// waitCounted polls Postgres until it holds want events and returns how long that took.
+func (s *stack) waitCounted(want int64, timeout time.Duration) time.Duration {
+	s.t.Helper()
+	start := time.Now()
+	var got cluster.Projection
+	var err error
+	for time.Since(start) < timeout {
+		got, err = cluster.ReadProjection(context.Background(), s.pg.URL)
+		if err == nil && got.Events >= want {
+			return time.Since(start)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	s.t.Fatalf("after %s Postgres holds %d events, want %d (last error: %v)", timeout, got.Events, want, err)
+	return 0
+}
+
+// requireExact checks that the projections are exactly those of the acknowledged events, and reports
+// the figures of the run.
+func (s *stack) requireExact(name string, res cluster.LoadResult, recovery time.Duration) {
+	s.t.Helper()
+	want := cluster.Expect(res.Acked)
+	got, err := cluster.ReadProjection(context.Background(), s.pg.URL)
+	require.NoError(s.t, err)
+	s.t.Logf("%s: events sent %d (requests %d, failed and retried %d), acknowledged %d, counted %d, duplicates %d, recovery %s, load took %s",
+		name, len(res.Acked), res.Requests, res.Failures, want.Events, got.Events, got.Counted-want.Events, recovery.Round(time.Millisecond), res.Elapsed.Round(time.Millisecond))
+	require.Equal(s.t, want.Events, got.Events, "raw events")
+	require.Equal(s.t, want.Counted, got.Counted, "sum of total_events")
+	require.Equal(s.t, want.Days, got.Days, "total_views per site-day")
+	require.Equal(s.t, want.Users, got.Users, "unique_users per site-day")
+	require.Equal(s.t, want.PathViews, got.PathViews, "views per path")
+	require.Equal(s.t, want.EventTypes, got.EventTypes, "events per type")
+}
+
+// runLoad sends events through ingestion in the background; faults run while it does.
+func (s *stack) runLoad(prefix string, events int, progress func(int)) <-chan cluster.LoadResult {
+	done := make(chan cluster.LoadResult, 1)
+	load := cluster.Load{URL: s.ingestURL, Events: events, Batch: 100, Workers: 4, Pause: 50 * time.Millisecond, Prefix: prefix}
+	go func() { done <- load.Run(context.Background(), progress) }()
+	return done
+}
+
+// acked are the events of res; a helper for tests that add events outside a load.
+func acked(res cluster.LoadResult, extra ...event.Event) cluster.LoadResult {
+	res.Acked = append(res.Acked, extra...)
+	return res
+}

@@ -1,0 +1,116 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/analytics-pipeline/analytics/event"
+)
+
+// Projection is what the processor's tables hold, summed up per key.
+type Projection struct {
+	Events     int64            // rows in events
+	Counted    int64            // sum of daily_aggregates.total_events
+	Days       map[string]int64 // "site|day" → total_views
+	Users      map[string]int64 // "site|day" → unique_users
+	PathViews  map[string]int64 // "site|day|path" → views
+	EventTypes map[string]int64 // "site|day|type" → events
+}
+
+// Expect computes the projection that exactly the given events, each counted once, produce.
+func Expect(events []event.Event) Projection {
+	p := newProjection()
+	users := map[string]map[string]bool{}
+	seen := map[string]bool{}
+	for _, e := range events {
+		if seen[e.EventID] {
+			continue
+		}
+		seen[e.EventID] = true
+		day := e.SiteID + "|" + e.Timestamp.UTC().Format(time.DateOnly)
+		p.Events++
+		p.Counted++
+		p.EventTypes[day+"|"+e.EventType]++
+		if _, ok := p.Days[day]; !ok {
+			p.Days[day] = 0
+			p.Users[day] = 0
+		}
+		if e.EventType == event.PageView {
+			p.Days[day]++
+			p.PathViews[day+"|"+e.Path]++
+		}
+		if e.UserID != "" {
+			if users[day] == nil {
+				users[day] = map[string]bool{}
+			}
+			if !users[day][e.UserID] {
+				users[day][e.UserID] = true
+				p.Users[day]++
+			}
+		}
+	}
+	return p
+}
+
+func newProjection() Projection {
+	return Projection{Days: map[string]int64{}, Users: map[string]int64{}, PathViews: map[string]int64{}, EventTypes: map[string]int64{}}
+}
+
+// ReadProjection reads the processor's tables from the database at url.
+func ReadProjection(ctx context.Context, url string) (Projection, error) {
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return Projection{}, fmt.Errorf("connect: %w", err)
+	}
+	defer conn.Close(ctx)
+	p := newProjection()
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM events`).Scan(&p.Events); err != nil {
+		return Projection{}, fmt.Errorf("count events: %w", err)
+	}
+	queries := []struct {
+		sql  string
+		scan func(rows pgx.Rows) error
+	}{
+		{`SELECT site_id || '|' || day, total_views, unique_users, total_events FROM daily_aggregates`, func(rows pgx.Rows) error {
+			var key string
+			var views, users, events int64
+			err := rows.Scan(&key, &views, &users, &events)
+			p.Days[key], p.Users[key] = views, users
+			p.Counted += events
+			return err
+		}},
+		{`SELECT site_id || '|' || day || '|' || path, views FROM daily_path_views`, func(rows pgx.Rows) error {
+			var key string
+			var views int64
+			err := rows.Scan(&key, &views)
+			p.PathViews[key] = views
+			return err
+		}},
+		{`SELECT site_id || '|' || day || '|' || event_type, events FROM daily_event_types`, func(rows pgx.Rows) error {
+			var key string
+			var n int64
+			err := rows.Scan(&key, &n)
+			p.EventTypes[key] = n
+			return err
+		}},
+	}
+	for _, q := range queries {
+		rows, err := conn.Query(ctx, q.sql)
+		if err != nil {
+			return Projection{}, fmt.Errorf("read projection: %w", err)
+		}
+		for rows.Next() {
+			if err := q.scan(rows); err != nil {
+				rows.Close()
+				return Projection{}, fmt.Errorf("read projection: %w", err)
+			}
+		}
+		if err := rows.Err(); err != nil {
+			return Projection{}, fmt.Errorf("read projection: %w", err)
+		}
+	}
+	return p, nil
+}
