@@ -13,6 +13,8 @@ import (
 	"syscall"
 
 	"github.com/caarlos0/env/v11"
+
+	"github.com/analytics-pipeline/analytics/messaging"
 )
 
 // Main fills cfg from the environment, logs it with secrets masked, and calls run with a context that
@@ -20,6 +22,7 @@ import (
 func Main[C any](service string, run func(ctx context.Context, cfg C, log *slog.Logger) error) {
 	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level(os.Getenv("LOG_LEVEL"))})).With("service", service)
 	slog.SetDefault(log)
+	messaging.SetRedisLogger(log)
 
 	cfg, err := env.ParseAs[C]()
 	if err != nil {
