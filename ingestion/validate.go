@@ -3,6 +3,7 @@ package ingestion
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -110,11 +111,15 @@ func stringField(obj map[string]json.RawMessage, f field) (string, string) {
 	return s, ""
 }
 
+// rfc3339 is the exact shape of an RFC 3339 date-time; time.Parse alone also accepts a few non-RFC
+// forms (one-digit hours, a comma before the fraction, offsets such as +24:00).
+var rfc3339 = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]([01]\d|2[0-3]):[0-5]\d)$`)
+
 // parseTimestamp accepts an RFC 3339 instant with any offset that is a real date, not before 1970 and
 // not more than maxFuture ahead of now.
 func parseTimestamp(s string, now time.Time) (time.Time, string) {
 	ts, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
+	if err != nil || !rfc3339.MatchString(s) {
 		return time.Time{}, `"timestamp" must be an RFC 3339 date-time with offset, such as 2025-11-12T19:30:01Z`
 	}
 	if ts.Before(earliest) {

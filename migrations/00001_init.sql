@@ -38,7 +38,8 @@ CREATE TABLE daily_path_views (
     views   bigint NOT NULL DEFAULT 0,
     PRIMARY KEY (site_id, day, path)
 );
-CREATE INDEX daily_path_views_top_idx ON daily_path_views (site_id, day, views DESC, path);
+-- Serves the top paths of a day in order; ties go by path in byte order, whatever the database collation.
+CREATE INDEX daily_path_views_top_idx ON daily_path_views (site_id, day, views DESC, path COLLATE "C");
 
 -- Per site and UTC day: each user seen; a new row advances daily_aggregates.unique_users.
 CREATE TABLE daily_unique_users (

@@ -5,6 +5,7 @@ import (
 	"context"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -57,7 +58,11 @@ func toResponse(siteID string, day time.Time, s DayStats) statsResponse {
 
 // getStats answers GET /stats?site_id=&date=; date defaults to today (UTC).
 func (a *API) getStats(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
+	q, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		httpapi.WriteError(w, http.StatusBadRequest, "malformed query string: "+err.Error())
+		return
+	}
 	var problems []string
 	siteID := q.Get("site_id")
 	switch {

@@ -39,7 +39,7 @@ func NewStore(pool *pgxpool.Pool) *Store {
 const (
 	aggregateSQL = `SELECT total_views, unique_users FROM daily_aggregates WHERE site_id = $1 AND day = $2`
 	topPathsSQL  = `SELECT path, views FROM daily_path_views WHERE site_id = $1 AND day = $2
-                    ORDER BY views DESC, path ASC LIMIT $3`
+                    ORDER BY views DESC, path COLLATE "C" ASC LIMIT $3`
 )
 
 // Stats returns the site's figures for day; a day without events gives zeros and no paths.
