@@ -22,8 +22,20 @@ func NewPostgresPoisonPublisher(db *stdsql.DB, logger watermill.LoggerAdapter) (
 	return pub, nil
 }
 
-// PoisonSchema is watermill-sql's Postgres schema with a BYTEA payload, so that any payload, even one that
-// is not JSON, can be kept.
-func PoisonSchema() sql.DefaultPostgreSQLSchema {
-	return sql.DefaultPostgreSQLSchema{GeneratePayloadType: func(string) string { return "BYTEA" }}
+// PoisonSchema returns the schema of the poison table: watermill-sql's Postgres schema with a BYTEA
+// payload and a TEXT uuid, so that any message can be kept, even one whose payload is not JSON or whose id
+// is longer than a UUID (an entry written by another producer).
+func PoisonSchema() PostgresPoisonSchema {
+	return PostgresPoisonSchema{sql.DefaultPostgreSQLSchema{GeneratePayloadType: func(string) string { return "BYTEA" }}}
+}
+
+// PostgresPoisonSchema is the watermill-sql schema adapter of the poison table; see PoisonSchema.
+type PostgresPoisonSchema struct {
+	sql.DefaultPostgreSQLSchema
+}
+
+// SchemaInitializingQueries creates the default table and widens its uuid column, VARCHAR(36), to TEXT.
+func (s PostgresPoisonSchema) SchemaInitializingQueries(topic string) []sql.Query {
+	widenUUID := sql.Query{Query: `ALTER TABLE ` + s.MessagesTable(topic) + ` ALTER COLUMN "uuid" TYPE TEXT`}
+	return append(s.DefaultPostgreSQLSchema.SchemaInitializingQueries(topic), widenUUID)
 }

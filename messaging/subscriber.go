@@ -11,7 +11,8 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// NewRedisSubscriber returns a consumer-group subscriber named consumer. A new group starts at the
+// NewRedisSubscriber returns a consumer-group subscriber named consumer. It owns client: closing the
+// subscriber closes the client. A new group starts at the
 // beginning of the stream, so events published before the first processor started are not missed.
 func NewRedisSubscriber(cfg Config, client *redis.Client, consumer string, logger watermill.LoggerAdapter) (message.Subscriber, error) {
 	sub, err := redisstream.NewSubscriber(redisstream.SubscriberConfig{

@@ -31,7 +31,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 
 	wmLog := watermill.NewSlogLogger(log)
-	client := messaging.NewRedisClient(cfg.Messaging, 2*cfg.Concurrency+10)
+	client := messaging.NewRedisClient(cfg.Messaging, 0)
 	defer client.Close()
 	if err := messaging.PingRedis(ctx, client); err != nil {
 		return err
@@ -55,7 +55,8 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	batcher := NewBatcher(NewStore(pool), cfg.BatchSize, cfg.BatchWait)
 	handler := NewHandler(batcher)
 	for i, name := range consumers {
-		sub, err := messaging.NewRedisSubscriber(cfg.Messaging, client, name, wmLog)
+		// A subscriber closes its client when it stops, so each one gets its own.
+		sub, err := messaging.NewRedisSubscriber(cfg.Messaging, messaging.NewRedisClient(cfg.Messaging, 4), name, wmLog)
 		if err != nil {
 			return err
 		}

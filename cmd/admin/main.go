@@ -1,0 +1,26 @@
+// Command admin is the operator's tool for the poison queue and the event stream's consumer group:
+// `admin poison list|show|replay|purge` and `admin queue status`. Run it with -h for usage.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+
+	"github.com/analytics-pipeline/analytics/internal/admin"
+	"github.com/analytics-pipeline/analytics/internal/cli"
+)
+
+func main() {
+	cmd, err := admin.Parse(os.Args[1:], os.Stdout)
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Print(admin.Usage)
+		return
+	}
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "admin: %v\n\n%s", err, admin.Usage)
+		os.Exit(2)
+	}
+	cli.Main("admin", cmd.Run)
+}

@@ -1,0 +1,120 @@
+// Package admin is the operator's command line: it lists, shows, replays and purges the poison queue,
+// and reports the state of the event stream and its consumer group. Results go to the writer the
+// command was parsed with; logs go to the logger.
+package admin
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strconv"
+
+	"github.com/analytics-pipeline/analytics/messaging"
+)
+
+// Config is what admin reads from the environment; fields carry their environment names.
+type Config struct {
+	DatabaseURL string           `env:"DATABASE_URL" envDefault:"postgres://analytics:analytics@localhost:5432/analytics?sslmode=disable"`
+	Messaging   messaging.Config `envPrefix:""`
+}
+
+// ErrUsage marks a command line admin does not understand; the caller prints Usage and exits 2.
+var ErrUsage = errors.New("invalid command line")
+
+// Usage is the help text.
+const Usage = `usage: admin <command> [arguments]
+
+  poison list [-limit N] [-json]   poisoned messages, oldest first (default limit 100; 0 lists all)
+  poison show OFFSET               one poisoned message as JSON, with its full reason and payload
+  poison replay OFFSET | -all      publish back onto the topic it was poisoned from, then delete it
+  poison purge OFFSET | -all       delete for good
+  queue status [-json]             stream length, the consumer group's pending count, lag and consumers
+
+Configuration comes from the environment: DATABASE_URL, REDIS_HOST, REDIS_PORT, REDIS_PASSWORD,
+REDIS_STREAM_NAME, REDIS_CONSUMER_GROUP, POISON_TOPIC, LOG_LEVEL.
+`
+
+// Command is a parsed command line, ready to run.
+type Command struct {
+	run func(ctx context.Context, cfg Config, log *slog.Logger) error
+}
+
+// Parse reads the command line args (without the program name); the command will write its results to
+// out. It returns an error wrapping ErrUsage for a command line it does not understand, and
+// flag.ErrHelp when help was asked for.
+func Parse(args []string, out io.Writer) (*Command, error) {
+	if len(args) > 0 && (args[0] == "help" || args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
+		return nil, flag.ErrHelp
+	}
+	if len(args) < 2 {
+		return nil, fmt.Errorf("%w: missing command", ErrUsage)
+	}
+	name, rest := args[0]+" "+args[1], args[2:]
+	switch name {
+	case "poison list":
+		return parseList(rest, out)
+	case "poison show":
+		return parseShow(rest, out)
+	case "poison replay":
+		return parseReplay(rest, out)
+	case "poison purge":
+		return parsePurge(rest, out)
+	case "queue status":
+		return parseStatus(rest, out)
+	}
+	return nil, fmt.Errorf("%w: unknown command %q", ErrUsage, name)
+}
+
+// Run checks cfg and runs the command; it has the signature cli.Main expects.
+func (c *Command) Run(ctx context.Context, cfg Config, log *slog.Logger) error {
+	cfg.Messaging.SetDefaults()
+	if cfg.DatabaseURL == "" {
+		return errors.New("config: DATABASE_URL is empty")
+	}
+	if err := cfg.Messaging.Validate(); err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	return c.run(ctx, cfg, log)
+}
+
+// parseFlags parses args with fs, which the caller filled with flags, and returns the positional
+// arguments left.
+func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
+	fs.SetOutput(io.Discard)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%w: %s: %w", ErrUsage, fs.Name(), err)
+	}
+	return fs.Args(), nil
+}
+
+// parseTarget reads the OFFSET | -all argument of replay and purge.
+func parseTarget(name string, args []string) (all bool, offset int64, err error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	allFlag := fs.Bool("all", false, "every message")
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return false, 0, err
+	}
+	switch {
+	case *allFlag && len(rest) == 0:
+		return true, 0, nil
+	case !*allFlag && len(rest) == 1:
+		offset, err := parseOffset(name, rest[0])
+		return false, offset, err
+	}
+	return false, 0, fmt.Errorf("%w: %s takes either an OFFSET or -all", ErrUsage, name)
+}
+
+func parseOffset(name, arg string) (int64, error) {
+	offset, err := strconv.ParseInt(arg, 10, 64)
+	if err != nil || offset <= 0 {
+		return 0, fmt.Errorf("%w: %s: OFFSET must be a positive integer, not %q", ErrUsage, name, arg)
+	}
+	return offset, nil
+}

@@ -1,0 +1,57 @@
+package admin
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/analytics-pipeline/analytics/messaging"
+)
+
+func parseStatus(args []string, out io.Writer) (*Command, error) {
+	fs := flag.NewFlagSet("queue status", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "print the status as JSON")
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	if len(rest) > 0 {
+		return nil, fmt.Errorf("%w: queue status takes only -json", ErrUsage)
+	}
+	return &Command{run: func(ctx context.Context, cfg Config, log *slog.Logger) error {
+		client, err := openRedis(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		defer client.Close()
+		status, err := messaging.QueueStatus(ctx, client, cfg.Messaging.Stream, cfg.Messaging.ConsumerGroup)
+		if err != nil {
+			return err
+		}
+		log.Debug("queue status", "status", status)
+		if *asJSON {
+			err = json.NewEncoder(out).Encode(status)
+		} else {
+			_, err = fmt.Fprint(out, status)
+		}
+		if err != nil {
+			return fmt.Errorf("write status: %w", err)
+		}
+		return nil
+	}}, nil
+}
+
+// openRedis connects to the configured Redis and checks that it answers.
+func openRedis(ctx context.Context, cfg Config) (*redis.Client, error) {
+	client := messaging.NewRedisClient(cfg.Messaging, 2)
+	if err := messaging.PingRedis(ctx, client); err != nil {
+		client.Close()
+		return nil, err
+	}
+	return client, nil
+}
