@@ -11,11 +11,13 @@ import (
 type Config struct {
 	DatabaseURL string `env:"DATABASE_URL" envDefault:"postgres://analytics:analytics@localhost:5432/analytics?sslmode=disable"`
 	// Concurrency is how many consumers read the stream at once; their events share batches.
-	Concurrency     int              `env:"PROCESSOR_CONCURRENCY" envDefault:"16"`
-	BatchSize       int              `env:"PROCESSOR_BATCH_SIZE" envDefault:"500"`
-	BatchWait       time.Duration    `env:"PROCESSOR_BATCH_WAIT" envDefault:"5ms"`
-	ShutdownTimeout time.Duration    `env:"SHUTDOWN_TIMEOUT" envDefault:"15s"`
-	Messaging       messaging.Config `envPrefix:""`
+	Concurrency     int           `env:"PROCESSOR_CONCURRENCY" envDefault:"16"`
+	BatchSize       int           `env:"PROCESSOR_BATCH_SIZE" envDefault:"500"`
+	BatchWait       time.Duration `env:"PROCESSOR_BATCH_WAIT" envDefault:"5ms"`
+	ShutdownTimeout time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"15s"`
+	// StatusInterval is how often the queue's length, pending count and lag are logged.
+	StatusInterval time.Duration    `env:"STATUS_INTERVAL" envDefault:"30s"`
+	Messaging      messaging.Config `envPrefix:""`
 }
 
 // SetDefaults fills zero values, for configs built in code rather than from the environment.
@@ -32,6 +34,9 @@ func (c *Config) SetDefaults() {
 	if c.ShutdownTimeout == 0 {
 		c.ShutdownTimeout = 15 * time.Second
 	}
+	if c.StatusInterval == 0 {
+		c.StatusInterval = 30 * time.Second
+	}
 	c.Messaging.SetDefaults()
 }
 
@@ -42,8 +47,8 @@ func (c Config) Validate() error {
 		return errors.New("DATABASE_URL is empty")
 	case c.Concurrency < 1 || c.BatchSize < 1 || c.BatchWait <= 0:
 		return errors.New("PROCESSOR_CONCURRENCY, PROCESSOR_BATCH_SIZE and PROCESSOR_BATCH_WAIT must be positive")
-	case c.ShutdownTimeout <= 0:
-		return errors.New("SHUTDOWN_TIMEOUT must be positive")
+	case c.ShutdownTimeout <= 0 || c.StatusInterval <= 0:
+		return errors.New("SHUTDOWN_TIMEOUT and STATUS_INTERVAL must be positive")
 	}
 	return c.Messaging.Validate()
 }

@@ -66,6 +66,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	batchCtx, stopBatcher := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	wg.Go(func() { batcher.Run(batchCtx) })
+	wg.Go(func() { reportQueue(ctx, cfg.StatusInterval, client, cfg.Messaging, log) })
 	defer func() {
 		stopBatcher()
 		wg.Wait()
