@@ -13,7 +13,6 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/analytics-pipeline/analytics/event"
 	"github.com/analytics-pipeline/analytics/internal/cluster"
 )
 
@@ -164,8 +163,7 @@ func (s *stack) runLoad(prefix string, events int, progress func(int)) <-chan cl
 	return done
 }
 
-// acked are the events of res; a helper for tests that add events outside a load.
-func acked(res cluster.LoadResult, extra ...event.Event) cluster.LoadResult {
-	res.Acked = append(res.Acked, extra...)
-	return res
+// redisAddr is the address of the stack's Redis.
+func (s *stack) redisAddr() string {
+	return fmt.Sprint("127.0.0.1:", s.redis.Port)
 }
