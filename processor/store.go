@@ -27,8 +27,8 @@ func NewStore(pool *pgxpool.Pool) *Store {
 }
 
 // applySQL inserts the events whose event_id is new and advances every counter from exactly those rows,
-// in one statement and so in one transaction. Upserts are ordered by key so that concurrent writers take
-// row locks in the same order.
+// in one statement and so in one transaction. Inserts and upserts are ordered by key so that concurrent
+// writers take row locks in the same order and do not deadlock.
 const applySQL = `
 WITH incoming AS (
     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
@@ -36,6 +36,7 @@ WITH incoming AS (
 ), inserted AS (
     INSERT INTO events (event_id, site_id, event_type, path, user_id, occurred_at)
     SELECT event_id, site_id, event_type, path, NULLIF(user_id, ''), occurred_at FROM incoming
+    ORDER BY event_id
     ON CONFLICT (event_id) DO NOTHING
     RETURNING site_id, event_type, path, user_id, (occurred_at AT TIME ZONE 'UTC')::date AS day
 ), new_users AS (

@@ -5,10 +5,12 @@ package cluster
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net"
 	"os"
 	"os/exec"
 	"strconv"
+	"sync"
 	"syscall"
 	"time"
 )
@@ -95,12 +97,35 @@ func (p *process) waitTCP(port int, timeout time.Duration) error {
 	return fmt.Errorf("%s does not listen on %d after %s; see %s", p.name, port, timeout, p.log)
 }
 
-// FreePort returns a TCP port that nothing listens on right now.
+// Ports for the processes come from below Linux's ephemeral range (32768 and up), so that no outgoing
+// connection and no :0 listener elsewhere can take one between FreePort and the process binding it.
+const (
+	lowestPort  = 10000
+	highestPort = 32000
+)
+
+var (
+	portsMu sync.Mutex
+	given   = map[int]bool{}
+)
+
+// FreePort returns a TCP port that nothing listens on right now and that this process has not handed
+// out before.
 func FreePort() (int, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("find a free port: %w", err)
+	portsMu.Lock()
+	defer portsMu.Unlock()
+	for range 1000 {
+		port := lowestPort + rand.IntN(highestPort-lowestPort)
+		if given[port] {
+			continue
+		}
+		ln, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
+		if err != nil {
+			continue
+		}
+		ln.Close()
+		given[port] = true
+		return port, nil
 	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port, nil
+	return 0, errors.New("no free port between 10000 and 32000")
 }
