@@ -85,6 +85,8 @@ func (c Config) Validate() error {
 		return errors.New("CLAIM_IDLE and CLAIM_INTERVAL must be positive")
 	case c.RetryMax < 0 || c.ThrottlePerSecond < 0:
 		return errors.New("RETRY_MAX and THROTTLE_PER_SECOND must not be negative")
+	case c.PublishTimeout <= 0 || c.RetryInitialInterval <= 0 || c.RetryMaxInterval < c.RetryInitialInterval:
+		return errors.New("PUBLISH_TIMEOUT and RETRY_INITIAL_INTERVAL must be positive, RETRY_MAX_INTERVAL at least RETRY_INITIAL_INTERVAL")
 	case c.PoisonTopic == "":
 		return errors.New("POISON_TOPIC is empty")
 	}

@@ -1,0 +1,155 @@
+package messaging_test
+
+import (
+	"os"
+	"testing"
+	"time"
+
+	"github.com/caarlos0/env/v11"
+	"github.com/stretchr/testify/require"
+
+	"github.com/analytics-pipeline/analytics/messaging"
+)
+
+func TestSetDefaultsFillsZeroValues(t *testing.T) {
+	t.Parallel()
+	var cfg messaging.Config
+	cfg.SetDefaults()
+	require.Equal(t, messaging.Config{
+		Broker:               "redis",
+		RedisHost:            "localhost",
+		RedisPort:            6379,
+		Stream:               "events",
+		ConsumerGroup:        "processor_events",
+		ClaimIdle:            30 * time.Second,
+		ClaimInterval:        5 * time.Second,
+		PublishTimeout:       3 * time.Second,
+		RetryInitialInterval: 100 * time.Millisecond,
+		RetryMaxInterval:     5 * time.Second,
+		PoisonTopic:          "analytics_poison",
+	}, cfg)
+	require.NoError(t, cfg.Validate())
+}
+
+func TestSetDefaultsMatchesEnvironmentDefaults(t *testing.T) {
+	t.Parallel()
+	fromEnv, err := env.ParseAsWithOptions[messaging.Config](env.Options{Environment: map[string]string{}})
+	require.NoError(t, err)
+
+	var inCode messaging.Config
+	inCode.SetDefaults()
+	// RETRY_MAX defaults to 5 in the environment, but 0 is a valid value in code (no retries), so
+	// SetDefaults cannot fill it.
+	inCode.RetryMax = fromEnv.RetryMax
+	require.Equal(t, fromEnv, inCode)
+}
+
+func TestSetDefaultsKeepsSetValues(t *testing.T) {
+	t.Parallel()
+	cfg := messaging.Config{
+		Broker:               "redis",
+		RedisHost:            "redis.internal",
+		RedisPort:            6380,
+		RedisPassword:        "secret",
+		Stream:               "clicks",
+		ConsumerGroup:        "reporting_clicks",
+		ConsumerName:         "worker",
+		ClaimIdle:            time.Minute,
+		ClaimInterval:        10 * time.Second,
+		PublishTimeout:       time.Second,
+		ThrottlePerSecond:    50,
+		RetryMax:             7,
+		RetryInitialInterval: time.Second,
+		RetryMaxInterval:     time.Minute,
+		PoisonTopic:          "dead_letters",
+	}
+	want := cfg
+	cfg.SetDefaults()
+	require.Equal(t, want, cfg)
+}
+
+func TestValidate(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name    string
+		change  func(*messaging.Config)
+		wantErr string
+	}{
+		{name: "defaults", change: func(*messaging.Config) {}},
+		{name: "zero_retries_and_throttle", change: func(c *messaging.Config) { c.RetryMax, c.ThrottlePerSecond = 0, 0 }},
+		{name: "highest_port", change: func(c *messaging.Config) { c.RedisPort = 65535 }},
+		{name: "unknown_broker", change: func(c *messaging.Config) { c.Broker = "kafka" }, wantErr: "BROKER"},
+		{name: "zero_port", change: func(c *messaging.Config) { c.RedisPort = 0 }, wantErr: "REDIS_PORT"},
+		{name: "negative_port", change: func(c *messaging.Config) { c.RedisPort = -1 }, wantErr: "REDIS_PORT"},
+		{name: "port_too_large", change: func(c *messaging.Config) { c.RedisPort = 65536 }, wantErr: "REDIS_PORT"},
+		{name: "empty_stream", change: func(c *messaging.Config) { c.Stream = "" }, wantErr: "REDIS_STREAM_NAME"},
+		{name: "empty_consumer_group", change: func(c *messaging.Config) { c.ConsumerGroup = "" }, wantErr: "REDIS_CONSUMER_GROUP"},
+		{name: "zero_claim_idle", change: func(c *messaging.Config) { c.ClaimIdle = 0 }, wantErr: "CLAIM_IDLE"},
+		{name: "negative_claim_interval", change: func(c *messaging.Config) { c.ClaimInterval = -time.Second }, wantErr: "CLAIM_INTERVAL"},
+		{name: "negative_retry_max", change: func(c *messaging.Config) { c.RetryMax = -1 }, wantErr: "RETRY_MAX"},
+		{name: "negative_throttle", change: func(c *messaging.Config) { c.ThrottlePerSecond = -1 }, wantErr: "THROTTLE_PER_SECOND"},
+		{name: "empty_poison_topic", change: func(c *messaging.Config) { c.PoisonTopic = "" }, wantErr: "POISON_TOPIC"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var cfg messaging.Config
+			cfg.SetDefaults()
+			tc.change(&cfg)
+			err := cfg.Validate()
+			if tc.wantErr == "" {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorContains(t, err, tc.wantErr)
+		})
+	}
+}
+
+func TestRedisAddr(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name string
+		host string
+		port int
+		want string
+	}{
+		{name: "host_name", host: "redis", port: 6379, want: "redis:6379"},
+		{name: "ipv4", host: "127.0.0.1", port: 6380, want: "127.0.0.1:6380"},
+		{name: "ipv6", host: "::1", port: 6379, want: "[::1]:6379"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			require.Equal(t, tc.want, messaging.Config{RedisHost: tc.host, RedisPort: tc.port}.RedisAddr())
+		})
+	}
+}
+
+func TestConsumerNames(t *testing.T) {
+	t.Parallel()
+	hostname, err := os.Hostname()
+	require.NoError(t, err)
+	require.NotEmpty(t, hostname)
+
+	cases := []struct {
+		name   string
+		prefix string
+		n      int
+		want   []string
+	}{
+		{name: "configured_prefix", prefix: "processor-a", n: 3, want: []string{"processor-a-0", "processor-a-1", "processor-a-2"}},
+		{name: "single_consumer", prefix: "worker", n: 1, want: []string{"worker-0"}},
+		{name: "no_consumers", prefix: "worker", n: 0, want: []string{}},
+		{name: "host_name_when_unset", n: 2, want: []string{hostname + "-0", hostname + "-1"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			cfg := messaging.Config{ConsumerName: tc.prefix}
+			names := messaging.ConsumerNames(cfg, tc.n)
+			require.Equal(t, tc.want, names)
+			require.Equal(t, names, messaging.ConsumerNames(cfg, tc.n), "names must be stable across calls")
+		})
+	}
+}

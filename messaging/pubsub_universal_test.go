@@ -1,0 +1,76 @@
+package messaging_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ThreeDotsLabs/watermill"
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/ThreeDotsLabs/watermill/pubsub/tests"
+	"github.com/stretchr/testify/require"
+
+	"github.com/analytics-pipeline/analytics/internal/testenv"
+	"github.com/analytics-pipeline/analytics/messaging"
+)
+
+// TestPubSubUniversal runs Watermill's universal pub/sub suite on RedisPublisher paired with the
+// watermill-redisstream consumer-group subscriber that messaging.NewRedisSubscriber builds.
+func TestPubSubUniversal(t *testing.T) {
+	t.Parallel()
+	cfg := testenv.Messaging(t)
+	// Subscribers closed mid-read leave messages pending under their consumer; the suite expects the
+	// next subscriber of the group to get them within its 15 s read timeout.
+	cfg.ClaimIdle = 2 * time.Second
+	cfg.ClaimInterval = time.Second
+
+	topicPrefix := cfg.Stream + "_universal_"
+	cleanup := testenv.RedisClient(t, cfg)
+	t.Cleanup(func() {
+		ctx := context.Background()
+		keys, err := cleanup.Keys(ctx, topicPrefix+"*").Result()
+		require.NoError(t, err)
+		if len(keys) > 0 {
+			require.NoError(t, cleanup.Del(ctx, keys...).Err())
+		}
+	})
+
+	newPubSub := func(t *testing.T, consumerGroup string) (message.Publisher, message.Subscriber) {
+		cfg := cfg
+		cfg.ConsumerGroup = consumerGroup
+		// The subscriber closes its client on Close; the publisher leaves its client to the caller.
+		sub, err := messaging.NewRedisSubscriber(cfg, testenv.RedisClient(t, cfg), watermill.NewShortUUID(), watermill.NopLogger{})
+		require.NoError(t, err)
+		return messaging.NewRedisPublisher(testenv.RedisClient(t, cfg), cfg.PublishTimeout), sub
+	}
+
+	features := tests.Features{
+		ConsumerGroups:                      true,
+		ExactlyOnceDelivery:                 false,
+		GuaranteedOrder:                     false,
+		GuaranteedOrderWithSingleSubscriber: true,
+		Persistent:                          true,
+		RequireSingleInstance:               false,
+		// All subscribers of one sub-test share its consumer group, as the processor's consumers do, so a
+		// later subscriber does not see what the group already consumed. (A new group does start at the
+		// beginning of the stream: TestRedisPublisherPublishesBatch subscribes after publishing.)
+		NewSubscriberReceivesOldMessages: false,
+		GenerateTopicFunc: func(tCtx tests.TestContext) string {
+			return topicPrefix + tCtx.TestID.String()
+		},
+	}
+	tests.TestPubSub(t, features,
+		func(t *testing.T) (message.Publisher, message.Subscriber) {
+			return newPubSub(t, groupForSubTest(t))
+		},
+		newPubSub,
+	)
+}
+
+// groupForSubTest names the consumer group after the suite's test id, the last element of the sub-test
+// name, which is also what the sub-test's topics are named after.
+func groupForSubTest(t *testing.T) string {
+	name := t.Name()
+	return "group_" + name[strings.LastIndex(name, "/")+1:]
+}
