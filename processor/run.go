@@ -30,7 +30,8 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		return err
 	}
 
-	wmLog := watermill.NewSlogLogger(log)
+	// Watermill reports every handler and subscriber start and stop at info; that is detail for debugging.
+	wmLog := watermill.NewSlogLoggerWithLevelMapping(log, map[slog.Level]slog.Level{slog.LevelInfo: slog.LevelDebug})
 	client := messaging.NewRedisClient(cfg.Messaging, 0)
 	defer client.Close()
 	if err := messaging.PingRedis(ctx, client); err != nil {
