@@ -2,7 +2,9 @@
 package event
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 )
@@ -20,23 +22,38 @@ type Event struct {
 	Timestamp time.Time `json:"timestamp"`
 }
 
-// Marshal encodes the event as a broker message payload.
-func Marshal(e Event) ([]byte, error) {
-	b, err := json.Marshal(e)
+// Marshal encodes events as one broker message payload: a JSON array. One message carries many events so
+// that the broker and the processor pay their per-message costs once per batch, not once per event.
+func Marshal(events []Event) ([]byte, error) {
+	b, err := json.Marshal(events)
 	if err != nil {
-		return nil, fmt.Errorf("marshal event: %w", err)
+		return nil, fmt.Errorf("marshal events: %w", err)
 	}
 	return b, nil
 }
 
-// Unmarshal decodes a broker message payload; it fails when required fields are missing.
-func Unmarshal(payload []byte) (Event, error) {
-	var e Event
-	if err := json.Unmarshal(payload, &e); err != nil {
-		return Event{}, fmt.Errorf("unmarshal event: %w", err)
+// Unmarshal decodes a broker message payload: a JSON array of events, or a single event object. It fails
+// when the payload is empty or an event lacks a required field.
+func Unmarshal(payload []byte) ([]Event, error) {
+	payload = bytes.TrimSpace(payload)
+	var events []Event
+	var err error
+	if len(payload) > 0 && payload[0] == '{' {
+		events = make([]Event, 1)
+		err = json.Unmarshal(payload, &events[0])
+	} else {
+		err = json.Unmarshal(payload, &events)
 	}
-	if e.EventID == "" || e.SiteID == "" || e.EventType == "" || e.Timestamp.IsZero() {
-		return Event{}, fmt.Errorf("unmarshal event: missing event_id, site_id, event_type or timestamp")
+	if err != nil {
+		return nil, fmt.Errorf("unmarshal events: %w", err)
 	}
-	return e, nil
+	if len(events) == 0 {
+		return nil, errors.New("unmarshal events: no events in the message")
+	}
+	for i, e := range events {
+		if e.EventID == "" || e.SiteID == "" || e.EventType == "" || e.Timestamp.IsZero() {
+			return nil, fmt.Errorf("unmarshal events: event %d lacks event_id, site_id, event_type or timestamp", i)
+		}
+	}
+	return events, nil
 }

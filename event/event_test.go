@@ -11,21 +11,35 @@ import (
 
 func TestMarshalRoundTrip(t *testing.T) {
 	t.Parallel()
-	e := event.Event{EventID: "e1", SiteID: "s", EventType: "click", Path: "/", UserID: "u", Timestamp: time.Date(2025, 11, 12, 19, 30, 1, 5, time.UTC)}
-	payload, err := event.Marshal(e)
+	events := []event.Event{
+		{EventID: "e1", SiteID: "s", EventType: "click", Path: "/", UserID: "u", Timestamp: time.Date(2025, 11, 12, 19, 30, 1, 5, time.UTC)},
+		{EventID: "e2", SiteID: "s", EventType: event.PageView, Path: "/a", Timestamp: time.Date(2025, 11, 13, 0, 0, 0, 0, time.UTC)},
+	}
+	payload, err := event.Marshal(events)
 	require.NoError(t, err)
 	got, err := event.Unmarshal(payload)
 	require.NoError(t, err)
-	require.Equal(t, e, got)
+	require.Equal(t, events, got)
+}
+
+func TestUnmarshalAcceptsASingleObject(t *testing.T) {
+	t.Parallel()
+	got, err := event.Unmarshal([]byte(` {"event_id":"e","site_id":"s","event_type":"page_view","path":"/","timestamp":"2025-11-12T19:30:01Z"}`))
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	require.Equal(t, "e", got[0].EventID)
 }
 
 func TestUnmarshalRejects(t *testing.T) {
 	t.Parallel()
 	cases := map[string]string{
-		"not_json":          `{"event_id":`,
-		"missing_event_id":  `{"site_id":"s","event_type":"page_view","path":"/","timestamp":"2025-11-12T19:30:01Z"}`,
+		"not_json":          `[{"event_id":`,
+		"empty":             ``,
+		"empty_array":       `[]`,
+		"a_string":          `"x"`,
+		"missing_event_id":  `[{"site_id":"s","event_type":"page_view","path":"/","timestamp":"2025-11-12T19:30:01Z"}]`,
 		"missing_timestamp": `{"event_id":"e","site_id":"s","event_type":"page_view","path":"/"}`,
-		"missing_site_id":   `{"event_id":"e","event_type":"page_view","path":"/","timestamp":"2025-11-12T19:30:01Z"}`,
+		"one_bad_of_two":    `[{"event_id":"e","site_id":"s","event_type":"page_view","path":"/","timestamp":"2025-11-12T19:30:01Z"},{"event_id":"f"}]`,
 	}
 	for name, payload := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -3,6 +3,7 @@ package faults_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net/http"
 	"os/exec"
 	"path/filepath"
@@ -10,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/ThreeDotsLabs/watermill-redisstream/pkg/redisstream"
+	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/require"
@@ -39,7 +40,7 @@ func TestPoisonMessageAmongGoodOnesThenReplay(t *testing.T) {
 	before := <-s.runLoad("before", loadEvents/2, nil)
 	bad := event.Event{EventID: "poison-1", SiteID: "site-1", EventType: event.PageView, Path: "/forbidden",
 		UserID: "user-poison", Timestamp: time.Date(2025, 11, 12, 15, 0, 0, 0, time.UTC)}
-	body, err := event.Marshal(bad)
+	body, err := json.Marshal(bad)
 	require.NoError(t, err)
 	resp, err := http.Post(s.ingestURL+"/event", "application/json", bytes.NewReader(body))
 	require.NoError(t, err)

@@ -6,20 +6,16 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
 	"time"
 
-	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
-	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
 	chimw "github.com/go-chi/chi/v5/middleware"
 
 	"github.com/analytics-pipeline/analytics/event"
 	"github.com/analytics-pipeline/analytics/internal/httpapi"
-	"github.com/analytics-pipeline/analytics/messaging"
 )
 
 // maxBatch is the most events one POST /events may carry.
@@ -30,16 +26,21 @@ const retryAfterSeconds = "1"
 
 // API holds the handlers' dependencies.
 type API struct {
-	publisher message.Publisher
-	topic     string
-	ready     func(context.Context) error
-	log       *slog.Logger
-	now       func() time.Time
+	packer *packer
+	ready  func(context.Context) error
+	log    *slog.Logger
+	now    func() time.Time
 }
 
-// NewAPI returns handlers that publish events on topic; ready reports whether the broker answers.
+// NewAPI returns handlers that publish events on topic; ready reports whether the broker answers. Close
+// it after the HTTP server has stopped.
 func NewAPI(publisher message.Publisher, topic string, ready func(context.Context) error, log *slog.Logger) *API {
-	return &API{publisher: publisher, topic: topic, ready: ready, log: log, now: time.Now}
+	return &API{packer: newPacker(publisher, topic), ready: ready, log: log, now: time.Now}
+}
+
+// Close stops the publishing goroutines once the requests in flight are answered.
+func (a *API) Close() {
+	a.packer.close()
 }
 
 // acceptedEvent is the seed's success response, plus the event's id.
@@ -65,33 +66,12 @@ func (a *API) postEvent(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, http.StatusBadRequest, problems...)
 		return
 	}
-	msgs, err := a.publish(r, []event.Event{e})
+	brokerID, err := a.packer.publish(r.Context(), []event.Event{e}, chimw.GetReqID(r.Context()))
 	if err != nil {
 		a.unavailable(w, err)
 		return
 	}
-	httpapi.WriteJSON(w, http.StatusOK, acceptedEvent{Success: true, QueuedID: msgs[0].Metadata.Get(messaging.BrokerIDKey), EventID: e.EventID})
-}
-
-// publish hands events to the broker as one message each, in one call.
-func (a *API) publish(r *http.Request, events []event.Event) ([]*message.Message, error) {
-	msgs := make([]*message.Message, len(events))
-	requestID := chimw.GetReqID(r.Context())
-	for i, e := range events {
-		payload, err := event.Marshal(e)
-		if err != nil {
-			return nil, err
-		}
-		msgs[i] = message.NewMessage(watermill.NewUUID(), payload)
-		msgs[i].SetContext(r.Context())
-		if requestID != "" {
-			middleware.SetCorrelationID(requestID, msgs[i])
-		}
-	}
-	if err := a.publisher.Publish(a.topic, msgs...); err != nil {
-		return nil, fmt.Errorf("publish %d events: %w", len(msgs), err)
-	}
-	return msgs, nil
+	httpapi.WriteJSON(w, http.StatusOK, acceptedEvent{Success: true, QueuedID: brokerID, EventID: e.EventID})
 }
 
 // unavailable answers 503: the broker did not take the events, so the client must retry.

@@ -7,9 +7,11 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/analytics-pipeline/analytics/event"
@@ -129,8 +131,7 @@ func TestPostEventAccepts(t *testing.T) {
 			got := decodeAccepted(t, srv.post(t, "/event", tc.contentType, tc.body))
 			after := time.Now().UTC()
 
-			stored := srv.streamEvent(t, got.QueuedID)
-			require.Equal(t, got.EventID, stored.EventID)
+			stored := srv.streamEvent(t, got.QueuedID, got.EventID)
 			if tc.want.EventID == "" {
 				requireUUIDv7(t, got.EventID)
 			} else {
@@ -158,8 +159,8 @@ func TestPostEventGeneratesDistinctUUIDv7(t *testing.T) {
 	requireUUIDv7(t, second.EventID)
 	require.NotEqual(t, first.EventID, second.EventID)
 	require.NotEqual(t, first.QueuedID, second.QueuedID)
-	require.Equal(t, first.EventID, srv.streamEvent(t, first.QueuedID).EventID)
-	require.Equal(t, second.EventID, srv.streamEvent(t, second.QueuedID).EventID)
+	srv.streamEvent(t, first.QueuedID, first.EventID)
+	srv.streamEvent(t, second.QueuedID, second.EventID)
 	require.EqualValues(t, 2, srv.streamLen(t))
 }
 
@@ -186,11 +187,10 @@ func TestPostEventsReportsEachItem(t *testing.T) {
 	}
 
 	require.Equal(t, "batch-0", got.Results[0].EventID)
-	require.Equal(t, "/a", srv.streamEvent(t, got.Results[0].QueuedID).Path)
+	require.Equal(t, "/a", srv.streamEvent(t, got.Results[0].QueuedID, "batch-0").Path)
 	requireUUIDv7(t, got.Results[2].EventID)
-	stored := srv.streamEvent(t, got.Results[2].QueuedID)
-	require.Equal(t, got.Results[2].EventID, stored.EventID)
-	require.Equal(t, "/c", stored.Path)
+	require.Equal(t, "/c", srv.streamEvent(t, got.Results[2].QueuedID, got.Results[2].EventID).Path)
+	require.Equal(t, got.Results[0].QueuedID, got.Results[2].QueuedID, "a batch travels as one message")
 	for _, i := range []int{0, 2} {
 		require.Empty(t, got.Results[i].Error)
 	}
@@ -205,7 +205,8 @@ func TestPostEventsReportsEachItem(t *testing.T) {
 	require.True(t, containsMessage(got.Results[4].Error, `"event_type" length must be less than or equal to 64`))
 	require.True(t, containsMessage(got.Results[4].Error, `"timestamp" must be an RFC 3339`))
 
-	require.EqualValues(t, 2, srv.streamLen(t), "only the valid items are published")
+	require.Len(t, srv.streamEvents(t, got.Results[0].QueuedID), 2, "only the valid items are published")
+	require.EqualValues(t, 1, srv.streamLen(t))
 }
 
 func TestPostEventsAcceptsFullBatch(t *testing.T) {
@@ -225,13 +226,16 @@ func TestPostEventsAcceptsFullBatch(t *testing.T) {
 
 	entries, err := srv.redis.XRange(context.Background(), srv.stream, "-", "+").Result()
 	require.NoError(t, err)
-	require.Len(t, entries, 500)
+	require.Len(t, entries, 1, "a batch travels as one message")
+	stored := srv.streamEvents(t, entries[0].ID)
+	require.Len(t, stored, 500)
 	for i, res := range got.Results {
 		require.Equal(t, i, res.Index)
 		require.Equal(t, fmt.Sprintf("full-%03d", i), res.EventID)
-		require.Equal(t, entries[i].ID, res.QueuedID, "events are published in request order")
+		require.Equal(t, entries[0].ID, res.QueuedID)
+		require.Equal(t, res.EventID, stored[i].EventID, "events keep the request's order")
 	}
-	require.Equal(t, "/p/499", srv.streamEvent(t, got.Results[499].QueuedID).Path)
+	require.Equal(t, "/p/499", stored[499].Path)
 }
 
 func TestBrokerDown(t *testing.T) {
@@ -322,4 +326,38 @@ func TestUnknownRoutesAnswerJSON(t *testing.T) {
 		}
 	})
 	require.Zero(t, srv.streamLen(t), "nothing is published")
+}
+
+func TestConcurrentEventsArePackedWithoutLossOrDuplicates(t *testing.T) {
+	t.Parallel()
+	srv := newServer(t)
+	const requests = 64
+	answers := make([]accepted, requests)
+	var wg sync.WaitGroup
+	for i := range requests {
+		wg.Go(func() {
+			r := srv.post(t, "/event", jsonType, eventJSON(map[string]any{"event_id": fmt.Sprint("packed-", i)}))
+			if assert.Equal(t, http.StatusOK, r.status) {
+				assert.NoError(t, json.Unmarshal([]byte(r.body), &answers[i]))
+			}
+		})
+	}
+	wg.Wait()
+
+	for i, a := range answers {
+		srv.streamEvent(t, a.QueuedID, fmt.Sprint("packed-", i))
+	}
+	entries, err := srv.redis.XRange(context.Background(), srv.stream, "-", "+").Result()
+	require.NoError(t, err)
+	seen := map[string]int{}
+	for _, entry := range entries {
+		for _, e := range srv.streamEvents(t, entry.ID) {
+			seen[e.EventID]++
+		}
+	}
+	require.Len(t, seen, requests)
+	for id, n := range seen {
+		require.Equal(t, 1, n, "event %s published %d times", id, n)
+	}
+	t.Logf("%d requests travelled in %d messages", requests, len(entries))
 }

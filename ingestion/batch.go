@@ -5,9 +5,10 @@ import (
 	"fmt"
 	"net/http"
 
+	chimw "github.com/go-chi/chi/v5/middleware"
+
 	"github.com/analytics-pipeline/analytics/event"
 	"github.com/analytics-pipeline/analytics/internal/httpapi"
-	"github.com/analytics-pipeline/analytics/messaging"
 )
 
 // itemResult reports what happened to one event of a batch, by its index in the request.
@@ -32,8 +33,8 @@ type rejectedBatch struct {
 	Results []itemResult `json:"results"`
 }
 
-// postEvents accepts up to maxBatch events; the valid ones are published together and every item's
-// outcome is reported. It answers 200 if at least one event was queued, 400 if none was valid.
+// postEvents accepts up to maxBatch events; the valid ones are published together, in one message, and
+// every item's outcome is reported. It answers 200 if at least one event was queued, 400 if none was valid.
 func (a *API) postEvents(w http.ResponseWriter, r *http.Request) {
 	body, err := readBody(w, r, maxBatchBody)
 	if err != nil {
@@ -76,14 +77,14 @@ func (a *API) postEvents(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteJSON(w, http.StatusBadRequest, rejectedBatch{Error: errs, Results: results})
 		return
 	}
-	msgs, err := a.publish(r, valid)
+	brokerID, err := a.packer.publish(r.Context(), valid, chimw.GetReqID(r.Context()))
 	if err != nil {
 		a.unavailable(w, err)
 		return
 	}
 	for j, i := range validIndex {
 		results[i].EventID = valid[j].EventID
-		results[i].QueuedID = msgs[j].Metadata.Get(messaging.BrokerIDKey)
+		results[i].QueuedID = brokerID
 	}
 	httpapi.WriteJSON(w, http.StatusOK, batchResponse{
 		Success:  len(valid) == len(items),

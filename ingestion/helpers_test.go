@@ -146,17 +146,29 @@ func eventJSON(changes map[string]any) string {
 	return string(b)
 }
 
-// streamEvent reads the stream entry with the broker id and decodes it as the processor does.
-func (s server) streamEvent(t *testing.T, id string) event.Event {
+// streamEvents reads the stream entry with the broker id and decodes its events as the processor does.
+func (s server) streamEvents(t *testing.T, id string) []event.Event {
 	t.Helper()
 	entries, err := s.redis.XRange(context.Background(), s.stream, id, id).Result()
 	require.NoError(t, err)
 	require.Len(t, entries, 1, "stream %s has no entry %s", s.stream, id)
 	msg, err := redisstream.DefaultMarshallerUnmarshaller{}.Unmarshal(entries[0].Values)
 	require.NoError(t, err)
-	e, err := event.Unmarshal(msg.Payload)
+	events, err := event.Unmarshal(msg.Payload)
 	require.NoError(t, err)
-	return e
+	return events
+}
+
+// streamEvent returns the event with eventID from the stream entry with the broker id.
+func (s server) streamEvent(t *testing.T, id, eventID string) event.Event {
+	t.Helper()
+	for _, e := range s.streamEvents(t, id) {
+		if e.EventID == eventID {
+			return e
+		}
+	}
+	t.Fatalf("stream entry %s does not carry event %s", id, eventID)
+	return event.Event{}
 }
 
 func (s server) streamLen(t *testing.T) int64 {

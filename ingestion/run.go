@@ -55,5 +55,6 @@ func Serve(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger) e
 	publisher := messaging.NewRedisPublisher(client, cfg.Messaging.PublishTimeout)
 	ready := func(ctx context.Context) error { return messaging.PingRedis(ctx, client) }
 	api := NewAPI(publisher, cfg.Messaging.Stream, ready, log)
+	defer api.Close()
 	return httpapi.Serve(ctx, ln, api.Routes(), cfg.ShutdownTimeout, log)
 }

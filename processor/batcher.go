@@ -14,9 +14,9 @@ type Applier interface {
 	Apply(ctx context.Context, events []event.Event) (int, error)
 }
 
-// Batcher gathers events submitted by many concurrent handlers and writes them in one transaction, so
-// the cost of a commit is shared by up to size events. Submit returns only after the event's batch has
-// committed (or failed), which lets the handler acknowledge the message after the commit.
+// Batcher gathers the events of messages submitted by many concurrent handlers and writes them in one
+// transaction, so the cost of a commit is shared by about size events. Submit returns only after the
+// batch has committed (or failed), which lets the handler acknowledge its message after the commit.
 type Batcher struct {
 	store    Applier
 	size     int
@@ -25,36 +25,37 @@ type Batcher struct {
 }
 
 type request struct {
-	event event.Event
-	done  chan error
+	events []event.Event
+	done   chan error
 }
 
-// NewBatcher returns a batcher that flushes when size events are waiting or wait has passed since the
-// first of them arrived.
+// NewBatcher returns a batcher that flushes when at least size events are waiting or wait has passed since
+// the first of them arrived.
 func NewBatcher(store Applier, size int, wait time.Duration) *Batcher {
 	return &Batcher{store: store, size: size, wait: wait, requests: make(chan request)}
 }
 
-// Submit hands e to the writer and waits until its batch has been written.
-func (b *Batcher) Submit(ctx context.Context, e event.Event) error {
-	req := request{event: e, done: make(chan error, 1)}
+// Submit hands the events of one message to the writer and waits until they have been written together.
+func (b *Batcher) Submit(ctx context.Context, events []event.Event) error {
+	req := request{events: events, done: make(chan error, 1)}
 	select {
 	case b.requests <- req:
 	case <-ctx.Done():
-		return fmt.Errorf("submit event %s: %w", e.EventID, ctx.Err())
+		return fmt.Errorf("submit %d events: %w", len(events), ctx.Err())
 	}
 	select {
 	case err := <-req.done:
 		return err
 	case <-ctx.Done():
-		return fmt.Errorf("wait for event %s: %w", e.EventID, ctx.Err())
+		return fmt.Errorf("wait for %d events: %w", len(events), ctx.Err())
 	}
 }
 
 // Run writes batches until ctx is cancelled. Writes use their own context so that a batch already
 // taken is finished, not abandoned half-way, when ctx ends.
 func (b *Batcher) Run(ctx context.Context) {
-	batch := make([]request, 0, b.size)
+	var batch []request
+	events := 0
 	timer := time.NewTimer(time.Hour)
 	timer.Stop()
 	for {
@@ -64,22 +65,23 @@ func (b *Batcher) Run(ctx context.Context) {
 			return
 		case req := <-b.requests:
 			batch = append(batch, req)
+			events += len(req.events)
 			if len(batch) == 1 {
 				timer.Reset(b.wait)
 			}
-			if len(batch) < b.size {
+			if events < b.size {
 				continue
 			}
 		case <-timer.C:
 		}
 		timer.Stop()
 		b.flush(batch)
-		batch = batch[:0]
+		batch, events = batch[:0], 0
 	}
 }
 
-// flush writes the batch; when Postgres rejects it, each event is written alone so that only the
-// offending ones fail.
+// flush writes the batch; when Postgres rejects it, each message's events are written on their own so
+// that only the offending messages fail.
 func (b *Batcher) flush(batch []request) {
 	if len(batch) == 0 {
 		return
@@ -99,14 +101,16 @@ func (b *Batcher) flush(batch []request) {
 }
 
 func (b *Batcher) apply(ctx context.Context, batch []request) error {
-	events := make([]event.Event, 0, len(batch))
-	seen := make(map[string]struct{}, len(batch))
+	var events []event.Event
+	seen := make(map[string]struct{})
 	for _, req := range batch {
-		if _, dup := seen[req.event.EventID]; dup {
-			continue
+		for _, e := range req.events {
+			if _, dup := seen[e.EventID]; dup {
+				continue
+			}
+			seen[e.EventID] = struct{}{}
+			events = append(events, e)
 		}
-		seen[req.event.EventID] = struct{}{}
-		events = append(events, req.event)
 	}
 	_, err := b.store.Apply(ctx, events)
 	return err

@@ -29,7 +29,7 @@ func startBatcher(t *testing.T, b *processor.Batcher) {
 	})
 }
 
-func TestBatcherIsolatesRejectedEvents(t *testing.T) {
+func TestBatcherIsolatesRejectedMessages(t *testing.T) {
 	t.Parallel()
 	pool := testenv.Database(t)
 	b := processor.NewBatcher(processor.NewStore(pool), 100, 50*time.Millisecond)
@@ -43,7 +43,11 @@ func TestBatcherIsolatesRejectedEvents(t *testing.T) {
 			path = "/bad\x00"
 		}
 		wg.Go(func() {
-			errs[i] = b.Submit(context.Background(), ev(fmt.Sprint("e", i), "s", event.PageView, path, "", "2025-11-12T10:00:00Z"))
+			// Each message carries two events; the one with the NUL takes its sibling down with it.
+			errs[i] = b.Submit(context.Background(), []event.Event{
+				ev(fmt.Sprint("e", i), "s", event.PageView, path, "", "2025-11-12T10:00:00Z"),
+				ev(fmt.Sprint("sibling", i), "s", event.PageView, "/sibling", "", "2025-11-12T10:00:00Z"),
+			})
 		})
 	}
 	wg.Wait()
@@ -54,7 +58,7 @@ func TestBatcherIsolatesRejectedEvents(t *testing.T) {
 		}
 		require.NoError(t, err, "event %d", i)
 	}
-	require.Equal(t, int64(19), readDay(t, pool, "s", "2025-11-12").views)
+	require.Equal(t, int64(38), readDay(t, pool, "s", "2025-11-12").views, "19 messages of two events")
 }
 
 func TestBatcherSubmitsFromManyHandlers(t *testing.T) {
@@ -68,9 +72,9 @@ func TestBatcherSubmitsFromManyHandlers(t *testing.T) {
 		wg.Go(func() {
 			for i := range 50 {
 				id := fmt.Sprint("w", w, "-", i)
-				assert.NoError(t, b.Submit(context.Background(), ev(id, "s", event.PageView, "/", "", "2025-11-12T10:00:00Z")))
+				assert.NoError(t, b.Submit(context.Background(), []event.Event{ev(id, "s", event.PageView, "/", "", "2025-11-12T10:00:00Z")}))
 				if i%10 == 0 {
-					assert.NoError(t, b.Submit(context.Background(), ev(id, "s", event.PageView, "/", "", "2025-11-12T10:00:00Z")), "a duplicate is accepted and ignored")
+					assert.NoError(t, b.Submit(context.Background(), []event.Event{ev(id, "s", event.PageView, "/", "", "2025-11-12T10:00:00Z")}), "a duplicate is accepted and ignored")
 				}
 			}
 		})
@@ -84,5 +88,5 @@ func TestSubmitGivesUpWhenItsContextEnds(t *testing.T) {
 	b := processor.NewBatcher(nil, 10, time.Millisecond)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	require.ErrorIs(t, b.Submit(ctx, event.Event{EventID: "x"}), context.Canceled)
+	require.ErrorIs(t, b.Submit(ctx, []event.Event{{EventID: "x"}}), context.Canceled)
 }

@@ -12,7 +12,7 @@ import (
 	"github.com/analytics-pipeline/analytics/messaging"
 )
 
-// Handler is the Watermill handler that decodes one event message and hands it to the batcher.
+// Handler is the Watermill handler that decodes a message's events and hands them to the batcher.
 type Handler struct {
 	batcher *Batcher
 }
@@ -22,14 +22,14 @@ func NewHandler(batcher *Batcher) *Handler {
 	return &Handler{batcher: batcher}
 }
 
-// Handle acknowledges the message (by returning nil) only after its event is committed. An undecodable
-// payload or data Postgres rejects is a permanent error; anything else is retried.
+// Handle acknowledges the message (by returning nil) only after its events are committed, all together.
+// An undecodable payload or data Postgres rejects is a permanent error; anything else is retried.
 func (h *Handler) Handle(msg *message.Message) error {
-	e, err := event.Unmarshal(msg.Payload)
+	events, err := event.Unmarshal(msg.Payload)
 	if err != nil {
 		return messaging.Permanent(fmt.Errorf("message %s: %w", msg.UUID, err))
 	}
-	err = h.batcher.Submit(msg.Context(), e)
+	err = h.batcher.Submit(msg.Context(), events)
 	if errors.Is(err, ErrRejected) {
 		return messaging.Permanent(err)
 	}

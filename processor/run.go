@@ -11,7 +11,6 @@ import (
 
 	"github.com/analytics-pipeline/analytics/internal/database"
 	"github.com/analytics-pipeline/analytics/messaging"
-	"github.com/analytics-pipeline/analytics/migrations"
 )
 
 // Run applies migrations and consumes the stream until ctx is cancelled, then stops reading, lets the
@@ -21,20 +20,17 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
-	pool, err := database.Open(ctx, cfg.DatabaseURL, 0)
+	pool, err := database.OpenMigrated(ctx, cfg.DatabaseURL, 0, log)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	if err := migrations.Apply(ctx, pool); err != nil {
-		return err
-	}
 
 	// Watermill reports every handler and subscriber start and stop at info; that is detail for debugging.
 	wmLog := watermill.NewSlogLoggerWithLevelMapping(log, map[slog.Level]slog.Level{slog.LevelInfo: slog.LevelDebug})
 	client := messaging.NewRedisClient(cfg.Messaging, 0)
 	defer client.Close()
-	if err := messaging.PingRedis(ctx, client); err != nil {
+	if err := messaging.WaitForRedis(ctx, client, log); err != nil {
 		return err
 	}
 	db := stdlib.OpenDBFromPool(pool)

@@ -11,7 +11,6 @@ import (
 
 	"github.com/analytics-pipeline/analytics/internal/database"
 	"github.com/analytics-pipeline/analytics/internal/httpapi"
-	"github.com/analytics-pipeline/analytics/migrations"
 )
 
 // Config is the reporting service's configuration; fields carry their environment names.
@@ -49,14 +48,11 @@ func Serve(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger) e
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
-	pool, err := database.Open(ctx, cfg.DatabaseURL, 0)
+	pool, err := database.OpenMigrated(ctx, cfg.DatabaseURL, 0, log)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
-	if err := migrations.Apply(ctx, pool); err != nil {
-		return err
-	}
 	api := NewAPI(NewStore(pool), pool.Ping, log)
 	return httpapi.Serve(ctx, ln, api.Routes(), cfg.ShutdownTimeout, log)
 }
