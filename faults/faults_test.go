@@ -39,8 +39,8 @@ func TestProcessorKilledFiveTimes(t *testing.T) {
 	var lastRestart time.Time
 	for range 5 {
 		<-faultNow
-		require.NoError(t, s.processor.Kill9())
-		require.NoError(t, s.processor.Start())
+		require.NoError(t, s.Processor.Kill9())
+		require.NoError(t, s.Processor.Start())
 		lastRestart = time.Now()
 	}
 	res := <-done
@@ -56,9 +56,9 @@ func TestRedisKilledAndRestarted(t *testing.T) {
 	done := s.runLoad("redis", loadEvents, progress)
 
 	<-faultNow
-	require.NoError(t, s.redis.Kill9())
+	require.NoError(t, s.Redis.Kill9())
 	time.Sleep(4 * time.Second) // longer than a publish may wait: clients see 503s and retry
-	require.NoError(t, s.redis.Start())
+	require.NoError(t, s.Redis.Start())
 	restarted := time.Now()
 
 	res := <-done
@@ -74,7 +74,7 @@ func TestPostgresRestartedImmediately(t *testing.T) {
 	done := s.runLoad("pg", loadEvents, progress)
 
 	<-faultNow
-	require.NoError(t, s.pg.RestartImmediate())
+	require.NoError(t, s.Postgres.RestartImmediate())
 	restarted := time.Now()
 
 	res := <-done
@@ -98,7 +98,7 @@ func TestSIGTERMEachServiceUnderLoad(t *testing.T) {
 				return
 			case <-time.After(20 * time.Millisecond):
 			}
-			resp, err := http.Get(s.reportURL + "/stats?site_id=site-1&date=2025-11-12")
+			resp, err := http.Get(s.ReportingURL + "/stats?site_id=site-1&date=2025-11-12")
 			if err != nil {
 				statsErrors.Add(1)
 				continue
@@ -113,9 +113,9 @@ func TestSIGTERMEachServiceUnderLoad(t *testing.T) {
 		term func(time.Duration) (int, error)
 		run  func() error
 	}{
-		{"ingestion", s.ingestion.Terminate, s.ingestion.Start},
-		{"processor", s.processor.Terminate, s.processor.Start},
-		{"reporting", s.reporting.Terminate, s.reporting.Start},
+		{"ingestion", s.Ingestion.Terminate, s.Ingestion.Start},
+		{"processor", s.Processor.Terminate, s.Processor.Start},
+		{"reporting", s.Reporting.Terminate, s.Reporting.Start},
 	} {
 		<-faultNow
 		code, err := svc.term(15 * time.Second)

@@ -25,7 +25,7 @@ func TestPoisonMessageAmongGoodOnesThenReplay(t *testing.T) {
 	t.Parallel()
 	s := newStack(t)
 	ctx := context.Background()
-	pool, err := pgxpool.New(ctx, s.pg.URL)
+	pool, err := pgxpool.New(ctx, s.Postgres.URL)
 	require.NoError(t, err)
 	t.Cleanup(pool.Close)
 
@@ -42,7 +42,7 @@ func TestPoisonMessageAmongGoodOnesThenReplay(t *testing.T) {
 		UserID: "user-poison", Timestamp: time.Date(2025, 11, 12, 15, 0, 0, 0, time.UTC)}
 	body, err := json.Marshal(bad)
 	require.NoError(t, err)
-	resp, err := http.Post(s.ingestURL+"/event", "application/json", bytes.NewReader(body))
+	resp, err := http.Post(s.IngestionURL+"/event", "application/json", bytes.NewReader(body))
 	require.NoError(t, err)
 	resp.Body.Close()
 	require.Equal(t, http.StatusOK, resp.StatusCode)
@@ -78,7 +78,7 @@ func TestPoisonMessageAmongGoodOnesThenReplay(t *testing.T) {
 
 	// A second replay of the same message (as after a crash between publishing and deleting the entry)
 	// does not count it again.
-	client := redis.NewClient(&redis.Options{Addr: s.redisAddr()})
+	client := redis.NewClient(&redis.Options{Addr: s.RedisAddr()})
 	t.Cleanup(func() { client.Close() })
 	msg := message.NewMessage(poisoned.UUID, poisoned.Payload)
 	values, err := redisstream.DefaultMarshallerUnmarshaller{}.Marshal("events", msg)
@@ -95,7 +95,7 @@ func TestPoisonMessageAmongGoodOnesThenReplay(t *testing.T) {
 func (s *stack) admin(t *testing.T, args ...string) {
 	t.Helper()
 	cmd := exec.Command(filepath.Join(binDir, "admin"), args...)
-	cmd.Env = append(cmd.Environ(), s.serviceEnv...)
+	cmd.Env = append(cmd.Environ(), s.Env...)
 	out, err := cmd.CombinedOutput()
 	require.NoError(t, err, "admin %s:\n%s", strings.Join(args, " "), out)
 }

@@ -41,18 +41,10 @@ func runMain(m *testing.M) int {
 	return m.Run()
 }
 
-// stack is one private pipeline: Postgres, Redis and the three services as processes.
+// stack is one private pipeline whose services all run, cleaned up when the test ends.
 type stack struct {
-	t          *testing.T
-	dir        string
-	pg         *cluster.Postgres
-	redis      *cluster.Redis
-	ingestion  *cluster.Service
-	processor  *cluster.Service
-	reporting  *cluster.Service
-	ingestURL  string
-	reportURL  string
-	serviceEnv []string
+	*cluster.Stack
+	t *testing.T
 }
 
 // newStack starts everything and stops it when the test ends; on failure it prints the services' logs.
@@ -61,57 +53,26 @@ func newStack(t *testing.T) *stack {
 	dir, err := os.MkdirTemp("", "analytics-fault-")
 	require.NoError(t, err)
 	require.NoError(t, os.Chmod(dir, 0o755), "postgres runs as another user and must reach its directory")
-	s := &stack{t: t, dir: dir}
+	cs, err := cluster.NewStack(dir, binDir,
+		"CONSUMER_NAME=fault-processor", "CLAIM_IDLE=5s", "CLAIM_INTERVAL=1s", "SHUTDOWN_TIMEOUT=10s", "LOG_LEVEL=warn")
+	s := &stack{Stack: cs, t: t}
 	t.Cleanup(s.close)
-
-	ports := make([]int, 4)
-	for i := range ports {
-		ports[i], err = cluster.FreePort()
-		require.NoError(t, err)
-	}
-	s.pg, err = cluster.StartPostgres(filepath.Join(dir, "postgres"), ports[0])
 	require.NoError(t, err)
-	require.NoError(t, os.MkdirAll(filepath.Join(dir, "redis"), 0o755))
-	s.redis, err = cluster.StartRedis(filepath.Join(dir, "redis"), ports[1])
-	require.NoError(t, err)
-
-	s.serviceEnv = []string{
-		"DATABASE_URL=" + s.pg.URL,
-		"REDIS_HOST=127.0.0.1", fmt.Sprint("REDIS_PORT=", ports[1]),
-		fmt.Sprint("INGESTION_PORT=", ports[2]), fmt.Sprint("REPORTING_PORT=", ports[3]),
-		"CONSUMER_NAME=fault-processor", "CLAIM_IDLE=5s", "CLAIM_INTERVAL=1s",
-		"SHUTDOWN_TIMEOUT=10s", "LOG_LEVEL=warn",
-	}
-	s.ingestion = cluster.NewService(binDir, "ingestion", dir, ports[2], s.serviceEnv...)
-	s.processor = cluster.NewService(binDir, "processor", dir, 0, s.serviceEnv...)
-	s.reporting = cluster.NewService(binDir, "reporting", dir, ports[3], s.serviceEnv...)
-	for _, svc := range []*cluster.Service{s.ingestion, s.processor, s.reporting} {
+	for _, svc := range []*cluster.Service{s.Ingestion, s.Processor, s.Reporting} {
 		require.NoError(t, svc.Start())
 	}
-	s.ingestURL = fmt.Sprint("http://127.0.0.1:", ports[2])
-	s.reportURL = fmt.Sprint("http://127.0.0.1:", ports[3])
 	return s
 }
 
 func (s *stack) close() {
-	for _, svc := range []*cluster.Service{s.ingestion, s.processor, s.reporting} {
-		if svc != nil {
-			svc.Stop()
-		}
-	}
-	if s.redis != nil {
-		s.redis.Stop()
-	}
-	if s.pg != nil {
-		s.pg.Stop()
-	}
+	s.Close()
 	if s.t.Failed() {
 		for _, name := range []string{"ingestion.log", "processor.log", "reporting.log", "redis/redis.log", "postgres/postgres.log"} {
-			b, _ := os.ReadFile(filepath.Join(s.dir, name))
+			b, _ := os.ReadFile(filepath.Join(s.Dir, name))
 			s.t.Logf("---- %s (last 3000 bytes)\n%s", name, tail(string(b), 3000))
 		}
 	}
-	os.RemoveAll(s.dir)
+	os.RemoveAll(s.Dir)
 }
 
 func tail(s string, n int) string {
@@ -128,7 +89,7 @@ func (s *stack) waitCounted(want int64, timeout time.Duration) time.Duration {
 	var got cluster.Projection
 	var err error
 	for time.Since(start) < timeout {
-		got, err = cluster.ReadProjection(context.Background(), s.pg.URL)
+		got, err = cluster.ReadProjection(context.Background(), s.Postgres.URL)
 		if err == nil && got.Events >= want {
 			return time.Since(start)
 		}
@@ -143,7 +104,7 @@ func (s *stack) waitCounted(want int64, timeout time.Duration) time.Duration {
 func (s *stack) requireExact(name string, res cluster.LoadResult, recovery time.Duration) {
 	s.t.Helper()
 	want := cluster.Expect(res.Acked)
-	got, err := cluster.ReadProjection(context.Background(), s.pg.URL)
+	got, err := cluster.ReadProjection(context.Background(), s.Postgres.URL)
 	require.NoError(s.t, err)
 	s.t.Logf("%s: events sent %d (requests %d, failed and retried %d), acknowledged %d, counted %d, duplicates %d, recovery %s, load took %s",
 		name, len(res.Acked), res.Requests, res.Failures, want.Events, got.Events, got.Counted-want.Events, recovery.Round(time.Millisecond), res.Elapsed.Round(time.Millisecond))
@@ -158,12 +119,7 @@ func (s *stack) requireExact(name string, res cluster.LoadResult, recovery time.
 // runLoad sends events through ingestion in the background; faults run while it does.
 func (s *stack) runLoad(prefix string, events int, progress func(int)) <-chan cluster.LoadResult {
 	done := make(chan cluster.LoadResult, 1)
-	load := cluster.Load{URL: s.ingestURL, Events: events, Batch: 100, Workers: 4, Pause: 50 * time.Millisecond, Prefix: prefix}
+	load := cluster.Load{URL: s.IngestionURL, Events: events, Batch: 100, Workers: 4, Pause: 50 * time.Millisecond, Prefix: prefix}
 	go func() { done <- load.Run(context.Background(), progress) }()
 	return done
-}
-
-// redisAddr is the address of the stack's Redis.
-func (s *stack) redisAddr() string {
-	return fmt.Sprint("127.0.0.1:", s.redis.Port)
 }

@@ -79,3 +79,24 @@ func (s *Service) Stop() {
 func (s *Service) Log() string {
 	return s.proc.log
 }
+
+// PeakRSS returns the most resident memory the running service has used so far (VmHWM), in bytes.
+func (s *Service) PeakRSS() (int64, error) {
+	if s.proc.cmd == nil {
+		return 0, fmt.Errorf("%s is not running", s.proc.name)
+	}
+	status, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", s.proc.cmd.Process.Pid))
+	if err != nil {
+		return 0, fmt.Errorf("read status of %s: %w", s.proc.name, err)
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		if rest, ok := strings.CutPrefix(line, "VmHWM:"); ok {
+			var kb int64
+			if _, err := fmt.Sscan(strings.TrimSuffix(strings.TrimSpace(rest), " kB"), &kb); err != nil {
+				return 0, fmt.Errorf("parse VmHWM of %s: %w", s.proc.name, err)
+			}
+			return kb * 1024, nil
+		}
+	}
+	return 0, fmt.Errorf("no VmHWM for %s", s.proc.name)
+}

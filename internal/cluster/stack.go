@@ -1,0 +1,79 @@
+package cluster
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// Stack is one private pipeline: its own Postgres and Redis, and the three services prepared (not yet
+// started) as processes configured for them.
+type Stack struct {
+	Dir       string
+	Postgres  *Postgres
+	Redis     *Redis
+	Ingestion *Service
+	Processor *Service
+	Reporting *Service
+	// IngestionURL and ReportingURL are the services' base URLs.
+	IngestionURL, ReportingURL string
+	// Env is the services' environment (KEY=VALUE), for other commands run against the stack.
+	Env []string
+}
+
+// NewStack starts Postgres and Redis with their data under dir (which must be reachable by the postgres
+// user when running as root) and prepares the services from binDir; env adds or overrides variables.
+// Close stops everything, also after an error.
+func NewStack(dir, binDir string, env ...string) (*Stack, error) {
+	s := &Stack{Dir: dir}
+	ports := make([]int, 4)
+	for i := range ports {
+		port, err := FreePort()
+		if err != nil {
+			return s, err
+		}
+		ports[i] = port
+	}
+	var err error
+	if s.Postgres, err = StartPostgres(filepath.Join(dir, "postgres"), ports[0]); err != nil {
+		return s, err
+	}
+	redisDir := filepath.Join(dir, "redis")
+	if err := os.MkdirAll(redisDir, 0o755); err != nil {
+		return s, fmt.Errorf("redis dir: %w", err)
+	}
+	if s.Redis, err = StartRedis(redisDir, ports[1]); err != nil {
+		return s, err
+	}
+	s.Env = append([]string{
+		"DATABASE_URL=" + s.Postgres.URL,
+		"REDIS_HOST=127.0.0.1", fmt.Sprint("REDIS_PORT=", ports[1]),
+		fmt.Sprint("INGESTION_PORT=", ports[2]), fmt.Sprint("REPORTING_PORT=", ports[3]),
+	}, env...)
+	s.Ingestion = NewService(binDir, "ingestion", dir, ports[2], s.Env...)
+	s.Processor = NewService(binDir, "processor", dir, 0, s.Env...)
+	s.Reporting = NewService(binDir, "reporting", dir, ports[3], s.Env...)
+	s.IngestionURL = fmt.Sprint("http://127.0.0.1:", ports[2])
+	s.ReportingURL = fmt.Sprint("http://127.0.0.1:", ports[3])
+	return s, nil
+}
+
+// RedisAddr is the address of the stack's Redis.
+func (s *Stack) RedisAddr() string {
+	return fmt.Sprint("127.0.0.1:", s.Redis.Port)
+}
+
+// Close stops the services, Redis and Postgres.
+func (s *Stack) Close() {
+	for _, svc := range []*Service{s.Ingestion, s.Processor, s.Reporting} {
+		if svc != nil {
+			svc.Stop()
+		}
+	}
+	if s.Redis != nil {
+		s.Redis.Stop()
+	}
+	if s.Postgres != nil {
+		s.Postgres.Stop()
+	}
+}
