@@ -48,6 +48,12 @@ func NewService(binDir, name, logDir string, port int, env ...string) *Service {
 	}
 }
 
+// WithArgs sets the command-line arguments the binary is started with.
+func (s *Service) WithArgs(args ...string) *Service {
+	s.proc.args = append(s.proc.args[:1], args...)
+	return s
+}
+
 // Start runs the service and, when it serves HTTP, waits until it listens.
 func (s *Service) Start() error {
 	if err := s.proc.start(); err != nil {

@@ -3,6 +3,7 @@ package cluster
 import (
 	"fmt"
 	"os"
+	"os/exec"
 	"path/filepath"
 )
 
@@ -18,14 +19,15 @@ type Stack struct {
 	// IngestionURL and ReportingURL are the services' base URLs.
 	IngestionURL, ReportingURL string
 	// Env is the services' environment (KEY=VALUE), for other commands run against the stack.
-	Env []string
+	Env    []string
+	binDir string
 }
 
 // NewStack starts Postgres and Redis with their data under dir (which must be reachable by the postgres
 // user when running as root) and prepares the services from binDir; env adds or overrides variables.
 // Close stops everything, also after an error.
 func NewStack(dir, binDir string, env ...string) (*Stack, error) {
-	s := &Stack{Dir: dir}
+	s := &Stack{Dir: dir, binDir: binDir}
 	ports := make([]int, 4)
 	for i := range ports {
 		port, err := FreePort()
@@ -56,6 +58,16 @@ func NewStack(dir, binDir string, env ...string) (*Stack, error) {
 	s.IngestionURL = fmt.Sprint("http://127.0.0.1:", ports[2])
 	s.ReportingURL = fmt.Sprint("http://127.0.0.1:", ports[3])
 	return s, nil
+}
+
+// Migrate applies the migrations to the stack's database with the migrate command.
+func (s *Stack) Migrate() error {
+	cmd := exec.Command(filepath.Join(s.binDir, "migrate"))
+	cmd.Env = append(os.Environ(), s.Env...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("migrate: %w\n%s", err, out)
+	}
+	return nil
 }
 
 // RedisAddr is the address of the stack's Redis.

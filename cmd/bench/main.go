@@ -1,0 +1,47 @@
+// Command bench measures the pipeline's throughput, lag, /stats latency and memory on this machine,
+// side by side with the machine's ceilings, and prints a table.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"net/http"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/analytics-pipeline/analytics/internal/bench"
+)
+
+func main() {
+	var cfg bench.Config
+	echo := flag.String("echo", "", "serve the bare POST /event ceiling on this address instead (used by the benchmark itself)")
+	flag.DurationVar(&cfg.Duration, "duration", 10*time.Second, "length of each HTTP figure")
+	flag.IntVar(&cfg.Conns, "conns", 64, "keep-alive connections for the POST figures")
+	flag.IntVar(&cfg.Events, "events", 1_000_000, "process at least this many events")
+	flag.IntVar(&cfg.LagRate, "lag-rate", 20000, "events per second during the lag figure")
+	flag.DurationVar(&cfg.LagDuration, "lag-duration", 60*time.Second, "length of the lag figure")
+	flag.IntVar(&cfg.StatsEvents, "stats-events", 1_000_000, "raw events behind the /stats figure (1M per day of 100 sites × 10k paths)")
+	flag.IntVar(&cfg.StatsConns, "stats-conns", 32, "connections for the /stats figure")
+	flag.Parse()
+	cfg.Log = os.Stderr
+
+	if *echo != "" {
+		if err := http.ListenAndServe(*echo, bench.EchoHandler()); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		return
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	rows, err := bench.Run(ctx, cfg)
+	bench.Print(os.Stdout, rows)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		stop()
+		os.Exit(1)
+	}
+}

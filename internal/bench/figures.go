@@ -1,0 +1,150 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/analytics-pipeline/analytics/internal/cluster"
+)
+
+// ingestion measures single-event POST /event against the bare echo server, and batch POST /events.
+func (m *measurement) ingestion(ctx context.Context) error {
+	port, err := cluster.FreePort()
+	if err != nil {
+		return err
+	}
+	echo := cluster.NewService(m.binDir, echoServiceName, m.stack.Dir, port).WithArgs("-echo", fmt.Sprint(":", port))
+	if err := echo.Start(); err != nil {
+		return err
+	}
+	single := singleBodies(1024)
+	logf(m.cfg, "POST /event ceiling: bare net/http server, %d connections, %s", m.cfg.Conns, m.cfg.Duration)
+	ceiling := HTTPLoad{URL: fmt.Sprintf("http://127.0.0.1:%d/event", port), ContentType: "application/json",
+		Bodies: single, Conns: m.cfg.Conns, Duration: m.cfg.Duration}.Run(ctx)
+	echo.Stop()
+
+	if err := m.stack.Ingestion.Start(); err != nil {
+		return err
+	}
+	logf(m.cfg, "POST /event on ingestion")
+	got := HTTPLoad{URL: m.stack.IngestionURL + "/event", ContentType: "application/json",
+		Bodies: single, Conns: m.cfg.Conns, Duration: m.cfg.Duration}.Run(ctx)
+	ratio := got.PerSecond() / ceiling.PerSecond()
+	m.add(Row{
+		Figure:   fmt.Sprintf("POST /event, %d connections", m.cfg.Conns),
+		Measured: fmt.Sprintf("%s (p99 %s, %d failed)", perSecond(got.PerSecond()), got.Percentile(0.99).Round(time.Microsecond), got.Failed),
+		Against:  fmt.Sprintf("bare net/http %s; target ratio ≥ %.2f", perSecond(ceiling.PerSecond()), singleRatioTarget),
+		Ratio:    fmt.Sprintf("%.2f", ratio), Met: ratio >= singleRatioTarget && got.Failed == 0,
+	})
+	m.ingested += got.OK
+
+	logf(m.cfg, "POST /events, 100 events per request")
+	batch := HTTPLoad{URL: m.stack.IngestionURL + "/events", ContentType: "application/json",
+		Bodies: batchBodies(64, 100), Conns: m.cfg.Conns, Duration: m.cfg.Duration}.Run(ctx)
+	events := batch.PerSecond() * 100
+	m.add(Row{
+		Figure:   "POST /events, 100 events per request",
+		Measured: fmt.Sprintf("%s events (p99 %s, %d failed)", perSecond(events), batch.Percentile(0.99).Round(time.Microsecond), batch.Failed),
+		Against:  fmt.Sprintf("target %s events", perSecond(batchTarget)),
+		Ratio:    fmt.Sprintf("%.2f", events/batchTarget), Met: events >= batchTarget && batch.Failed == 0,
+	})
+	m.ingested += batch.OK * 100
+	return m.topUp(ctx)
+}
+
+// topUp posts batches until the stream holds at least cfg.Events events.
+func (m *measurement) topUp(ctx context.Context) error {
+	missing := int64(m.cfg.Events) - m.ingested
+	if missing <= 0 {
+		return nil
+	}
+	logf(m.cfg, "adding %d events so that at least %d are processed", missing, m.cfg.Events)
+	res := cluster.Load{URL: m.stack.IngestionURL, Events: int(missing), Batch: 100, Workers: 8, Prefix: "topup"}.Run(ctx, nil)
+	if len(res.Acked) < int(missing) {
+		return fmt.Errorf("top-up: %d of %d events acknowledged", len(res.Acked), missing)
+	}
+	m.ingested += int64(len(res.Acked))
+	return nil
+}
+
+// processing measures stream → Postgres against a plain COPY of as many rows.
+func (m *measurement) processing(ctx context.Context) error {
+	logf(m.cfg, "COPY ceiling: %d rows into an indexed table", m.ingested)
+	ceiling, err := copyCeiling(ctx, m.stack.Postgres.URL, int(m.ingested))
+	if err != nil {
+		return err
+	}
+	logf(m.cfg, "processing %d events from the stream", m.ingested)
+	stored, rate, err := measureProcessing(ctx, m.stack, m.ingested)
+	if err != nil {
+		return err
+	}
+	ratio := rate / ceiling
+	m.add(Row{
+		Figure:   fmt.Sprintf("processing, stream → Postgres, %d events", stored),
+		Measured: perSecond(rate) + " events",
+		Against:  fmt.Sprintf("COPY %s rows; target ratio ≥ %.2f", perSecond(ceiling), processingRatio),
+		Ratio:    fmt.Sprintf("%.2f", ratio), Met: ratio >= processingRatio,
+	})
+	return nil
+}
+
+// lag measures accepted → visible in /stats under a steady load.
+func (m *measurement) lag(ctx context.Context) error {
+	if err := m.stack.Reporting.Start(); err != nil {
+		return err
+	}
+	logf(m.cfg, "end-to-end lag at %d events/s for %s", m.cfg.LagRate, m.cfg.LagDuration)
+	res := measureLag(ctx, m.stack, m.cfg.LagRate, m.cfg.LagDuration)
+	m.add(Row{
+		Figure: fmt.Sprintf("lag accepted → /stats at %d events/s, %s", m.cfg.LagRate, m.cfg.LagDuration),
+		Measured: fmt.Sprintf("p99 %s (p50 %s, max %s, %d probes, %d missed; load %s)",
+			res.P99.Round(time.Millisecond), res.P50.Round(time.Millisecond), res.Max.Round(time.Millisecond), res.Probes, res.Missed, perSecond(res.Rate)),
+		Against: fmt.Sprintf("target p99 < %s", lagTarget),
+		Ratio:   fmt.Sprintf("%.2f", float64(res.P99)/float64(lagTarget)),
+		Met:     res.Probes > 0 && res.Missed == 0 && res.P99 < lagTarget && res.Rate >= 0.95*float64(m.cfg.LagRate),
+	})
+	return nil
+}
+
+// stats measures GET /stats on a large data set.
+func (m *measurement) stats(ctx context.Context) error {
+	logf(m.cfg, "filling the projections for %d raw events", m.cfg.StatsEvents)
+	days, err := populateStats(ctx, m.stack.Postgres.URL, m.cfg.StatsEvents)
+	if err != nil {
+		return err
+	}
+	logf(m.cfg, "GET /stats, %d connections, %s", m.cfg.StatsConns, m.cfg.Duration)
+	res := measureStats(ctx, m.stack, days, m.cfg.StatsConns, m.cfg.Duration)
+	target := seedStatsPerSecond * statsTargetMultiple
+	m.add(Row{
+		Figure: fmt.Sprintf("GET /stats, %dM raw events, %d sites × %d paths per day, %d connections",
+			days*statsSites*statsPathsPerSite/1_000_000, statsSites, statsPathsPerSite, m.cfg.StatsConns),
+		Measured: fmt.Sprintf("p99 %s, %s (%d failed)", res.Percentile(0.99).Round(10*time.Microsecond), perSecond(res.PerSecond()), res.Failed),
+		Against:  fmt.Sprintf("target p99 < %s and ≥ %s (10× the seed's %s)", statsP99Target, perSecond(target), perSecond(seedStatsPerSecond)),
+		Ratio:    fmt.Sprintf("%.2f", res.PerSecond()/target),
+		Met:      res.Percentile(0.99) < statsP99Target && res.PerSecond() >= target && res.Failed == 0,
+	})
+	return nil
+}
+
+// memory reports each service's peak resident memory over the whole run.
+func (m *measurement) memory(context.Context) error {
+	for _, svc := range []struct {
+		name string
+		s    *cluster.Service
+	}{{"ingestion", m.stack.Ingestion}, {"processor", m.stack.Processor}, {"reporting", m.stack.Reporting}} {
+		rss, err := svc.s.PeakRSS()
+		if err != nil {
+			return err
+		}
+		m.add(Row{
+			Figure:   "peak RSS of " + svc.name,
+			Measured: fmt.Sprintf("%.1f MiB", float64(rss)/(1<<20)),
+			Against:  "target < 64 MiB",
+			Ratio:    fmt.Sprintf("%.2f", float64(rss)/rssTarget), Met: rss < rssTarget,
+		})
+	}
+	return nil
+}

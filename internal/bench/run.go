@@ -1,0 +1,93 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/analytics-pipeline/analytics/internal/cluster"
+)
+
+// Config holds the benchmark's parameters.
+type Config struct {
+	Duration    time.Duration // each HTTP figure
+	Conns       int           // connections for the POST figures
+	Events      int           // at least this many events are processed
+	LagRate     int           // events per second during the lag figure
+	LagDuration time.Duration
+	StatsEvents int // raw events behind the /stats figure
+	StatsConns  int
+	Log         io.Writer // progress messages
+}
+
+// Targets and references of the issue, for the table.
+const (
+	singleRatioTarget   = 0.75
+	batchTarget         = 250000.0
+	processingRatio     = 0.25
+	lagTarget           = 500 * time.Millisecond
+	statsP99Target      = 5 * time.Millisecond
+	seedStatsPerSecond  = 1900.0 // the seed's GET /stats at 32 connections (FACTS.md)
+	rssTarget           = 64 << 20
+	echoServiceName     = "bench"
+	statsTargetMultiple = 10
+)
+
+// Run provisions a private Postgres and Redis, builds and starts the services, measures every figure
+// with its ceiling in the same run and returns the table's rows.
+func Run(ctx context.Context, cfg Config) ([]Row, error) {
+	dir, err := os.MkdirTemp("", "analytics-bench-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	if err := os.Chmod(dir, 0o755); err != nil {
+		return nil, err
+	}
+	root, err := cluster.ModuleRoot()
+	if err != nil {
+		return nil, err
+	}
+	logf(cfg, "building the services")
+	binDir, err := cluster.Build(root, filepath.Join(dir, "bin"))
+	if err != nil {
+		return nil, err
+	}
+	logf(cfg, "starting Postgres and Redis in %s", dir)
+	s, err := cluster.NewStack(dir, binDir, "LOG_LEVEL=warn")
+	defer s.Close()
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Migrate(); err != nil {
+		return nil, err
+	}
+	m := &measurement{cfg: cfg, stack: s, binDir: binDir}
+	for _, step := range []func(context.Context) error{m.ingestion, m.processing, m.lag, m.stats, m.memory} {
+		if err := step(ctx); err != nil {
+			return m.rows, err
+		}
+	}
+	return m.rows, nil
+}
+
+func logf(cfg Config, format string, args ...any) {
+	fmt.Fprintf(cfg.Log, "bench: "+format+"\n", args...)
+}
+
+// measurement carries the state between the figures.
+type measurement struct {
+	cfg      Config
+	stack    *cluster.Stack
+	binDir   string
+	ingested int64 // events ingestion acknowledged
+	rows     []Row
+}
+
+func (m *measurement) add(r Row) {
+	m.rows = append(m.rows, r)
+	logf(m.cfg, "%s: %s (%s)", r.Figure, r.Measured, r.Against)
+}
