@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/analytics-pipeline/analytics/event"
@@ -21,6 +22,7 @@ type Batcher struct {
 	store    Applier
 	size     int
 	wait     time.Duration
+	writers  int
 	requests chan request
 }
 
@@ -30,9 +32,10 @@ type request struct {
 }
 
 // NewBatcher returns a batcher that flushes when at least size events are waiting or wait has passed since
-// the first of them arrived.
-func NewBatcher(store Applier, size int, wait time.Duration) *Batcher {
-	return &Batcher{store: store, size: size, wait: wait, requests: make(chan request)}
+// the first of them arrived. Up to writers batches are written at once, each in its own transaction, so
+// that Postgres works on one batch while the next is gathered and written.
+func NewBatcher(store Applier, size int, wait time.Duration, writers int) *Batcher {
+	return &Batcher{store: store, size: size, wait: wait, writers: max(1, writers), requests: make(chan request)}
 }
 
 // Submit hands the events of one message to the writer and waits until they have been written together.
@@ -52,8 +55,22 @@ func (b *Batcher) Submit(ctx context.Context, events []event.Event) error {
 }
 
 // Run writes batches until ctx is cancelled. Writes use their own context so that a batch already
-// taken is finished, not abandoned half-way, when ctx ends.
+// taken is finished, not abandoned half-way, when ctx ends; Run returns after the last write.
 func (b *Batcher) Run(ctx context.Context) {
+	batches := make(chan []request)
+	var writers sync.WaitGroup
+	for range b.writers {
+		writers.Go(func() {
+			for batch := range batches {
+				b.flush(batch)
+			}
+		})
+	}
+	defer func() {
+		close(batches)
+		writers.Wait()
+	}()
+
 	var batch []request
 	events := 0
 	timer := time.NewTimer(time.Hour)
@@ -61,7 +78,9 @@ func (b *Batcher) Run(ctx context.Context) {
 	for {
 		select {
 		case <-ctx.Done():
-			b.flush(batch)
+			if len(batch) > 0 {
+				batches <- batch
+			}
 			return
 		case req := <-b.requests:
 			batch = append(batch, req)
@@ -75,17 +94,14 @@ func (b *Batcher) Run(ctx context.Context) {
 		case <-timer.C:
 		}
 		timer.Stop()
-		b.flush(batch)
-		batch, events = batch[:0], 0
+		batches <- batch
+		batch, events = nil, 0
 	}
 }
 
 // flush writes the batch; when Postgres rejects it, each message's events are written on their own so
 // that only the offending messages fail.
 func (b *Batcher) flush(batch []request) {
-	if len(batch) == 0 {
-		return
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	err := b.apply(ctx, batch)

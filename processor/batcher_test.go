@@ -32,7 +32,7 @@ func startBatcher(t *testing.T, b *processor.Batcher) {
 func TestBatcherIsolatesRejectedMessages(t *testing.T) {
 	t.Parallel()
 	pool := testenv.Database(t)
-	b := processor.NewBatcher(processor.NewStore(pool), 100, 50*time.Millisecond)
+	b := processor.NewBatcher(processor.NewStore(pool), 100, 50*time.Millisecond, 2)
 	startBatcher(t, b)
 
 	var wg sync.WaitGroup
@@ -64,7 +64,7 @@ func TestBatcherIsolatesRejectedMessages(t *testing.T) {
 func TestBatcherSubmitsFromManyHandlers(t *testing.T) {
 	t.Parallel()
 	pool := testenv.Database(t)
-	b := processor.NewBatcher(processor.NewStore(pool), 64, 5*time.Millisecond)
+	b := processor.NewBatcher(processor.NewStore(pool), 64, 5*time.Millisecond, 2)
 	startBatcher(t, b)
 
 	var wg sync.WaitGroup
@@ -85,7 +85,7 @@ func TestBatcherSubmitsFromManyHandlers(t *testing.T) {
 
 func TestSubmitGivesUpWhenItsContextEnds(t *testing.T) {
 	t.Parallel()
-	b := processor.NewBatcher(nil, 10, time.Millisecond)
+	b := processor.NewBatcher(nil, 10, time.Millisecond, 1)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	require.ErrorIs(t, b.Submit(ctx, []event.Event{{EventID: "x"}}), context.Canceled)

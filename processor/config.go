@@ -11,8 +11,10 @@ import (
 type Config struct {
 	DatabaseURL string `env:"DATABASE_URL" envDefault:"postgres://analytics:analytics@localhost:5432/analytics?sslmode=disable"`
 	// Concurrency is how many consumers read the stream at once; their events share batches.
-	Concurrency     int           `env:"PROCESSOR_CONCURRENCY" envDefault:"16"`
-	BatchSize       int           `env:"PROCESSOR_BATCH_SIZE" envDefault:"500"`
+	Concurrency int `env:"PROCESSOR_CONCURRENCY" envDefault:"16"`
+	BatchSize   int `env:"PROCESSOR_BATCH_SIZE" envDefault:"2000"`
+	// Writers is how many batches are written to Postgres at once.
+	Writers         int           `env:"PROCESSOR_WRITERS" envDefault:"2"`
 	BatchWait       time.Duration `env:"PROCESSOR_BATCH_WAIT" envDefault:"5ms"`
 	ShutdownTimeout time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"15s"`
 	// StatusInterval is how often the queue's length, pending count and lag are logged.
@@ -26,7 +28,10 @@ func (c *Config) SetDefaults() {
 		c.Concurrency = 16
 	}
 	if c.BatchSize == 0 {
-		c.BatchSize = 500
+		c.BatchSize = 2000
+	}
+	if c.Writers == 0 {
+		c.Writers = 2
 	}
 	if c.BatchWait == 0 {
 		c.BatchWait = 5 * time.Millisecond
@@ -45,8 +50,8 @@ func (c Config) Validate() error {
 	switch {
 	case c.DatabaseURL == "":
 		return errors.New("DATABASE_URL is empty")
-	case c.Concurrency < 1 || c.BatchSize < 1 || c.BatchWait <= 0:
-		return errors.New("PROCESSOR_CONCURRENCY, PROCESSOR_BATCH_SIZE and PROCESSOR_BATCH_WAIT must be positive")
+	case c.Concurrency < 1 || c.BatchSize < 1 || c.BatchWait <= 0 || c.Writers < 1:
+		return errors.New("PROCESSOR_CONCURRENCY, PROCESSOR_BATCH_SIZE, PROCESSOR_BATCH_WAIT and PROCESSOR_WRITERS must be positive")
 	case c.ShutdownTimeout <= 0 || c.StatusInterval <= 0:
 		return errors.New("SHUTDOWN_TIMEOUT and STATUS_INTERVAL must be positive")
 	}

@@ -49,7 +49,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	batcher := NewBatcher(NewStore(pool), cfg.BatchSize, cfg.BatchWait)
+	batcher := NewBatcher(NewStore(pool), cfg.BatchSize, cfg.BatchWait, cfg.Writers)
 	handler := NewHandler(batcher)
 	for i, name := range consumers {
 		// A subscriber closes its client when it stops, so each one gets its own.
@@ -70,7 +70,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}()
 
 	log.Info("processor started", "stream", cfg.Messaging.Stream, "group", cfg.Messaging.ConsumerGroup,
-		"consumers", cfg.Concurrency, "reclaimed_own_pending", reclaimed, "batch_size", cfg.BatchSize, "batch_wait", cfg.BatchWait)
+		"consumers", cfg.Concurrency, "reclaimed_own_pending", reclaimed, "batch_size", cfg.BatchSize, "writers", cfg.Writers, "batch_wait", cfg.BatchWait)
 	if err := router.Run(ctx); err != nil {
 		return fmt.Errorf("router: %w", err)
 	}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -25,7 +26,11 @@ func main() {
 	flag.DurationVar(&cfg.LagDuration, "lag-duration", 60*time.Second, "length of the lag figure")
 	flag.IntVar(&cfg.StatsEvents, "stats-events", 1_000_000, "raw events behind the /stats figure (1M per day of 100 sites × 10k paths)")
 	flag.IntVar(&cfg.StatsConns, "stats-conns", 32, "connections for the /stats figure")
+	only := flag.String("only", "", "comma-separated figures to measure (post, processing, lag, stats, memory); all when empty")
 	flag.Parse()
+	if *only != "" {
+		cfg.Only = strings.Split(*only, ",")
+	}
 	cfg.Log = os.Stderr
 
 	if *echo != "" {

@@ -24,7 +24,7 @@ func (m *measurement) ingestion(ctx context.Context) error {
 		Bodies: single, Conns: m.cfg.Conns, Duration: m.cfg.Duration}.Run(ctx)
 	echo.Stop()
 
-	if err := m.stack.Ingestion.Start(); err != nil {
+	if err := m.startIngestion(); err != nil {
 		return err
 	}
 	logf(m.cfg, "POST /event on ingestion")
@@ -50,7 +50,7 @@ func (m *measurement) ingestion(ctx context.Context) error {
 		Ratio:    fmt.Sprintf("%.2f", events/batchTarget), Met: events >= batchTarget && batch.Failed == 0,
 	})
 	m.ingested += batch.OK * 100
-	return m.topUp(ctx)
+	return nil
 }
 
 // topUp posts batches until the stream holds at least cfg.Events events.
@@ -58,6 +58,9 @@ func (m *measurement) topUp(ctx context.Context) error {
 	missing := int64(m.cfg.Events) - m.ingested
 	if missing <= 0 {
 		return nil
+	}
+	if err := m.startIngestion(); err != nil {
+		return err
 	}
 	logf(m.cfg, "adding %d events so that at least %d are processed", missing, m.cfg.Events)
 	res := cluster.Load{URL: m.stack.IngestionURL, Events: int(missing), Batch: 100, Workers: 8, Prefix: "topup"}.Run(ctx, nil)
@@ -70,8 +73,15 @@ func (m *measurement) topUp(ctx context.Context) error {
 
 // processing measures stream → Postgres against a plain COPY of as many rows.
 func (m *measurement) processing(ctx context.Context) error {
-	logf(m.cfg, "COPY ceiling: %d rows into an indexed table", m.ingested)
-	ceiling, err := copyCeiling(ctx, m.stack.Postgres.URL, int(m.ingested))
+	if err := m.topUp(ctx); err != nil {
+		return err
+	}
+	logf(m.cfg, "COPY ceiling: %d rows into an indexed table, and into one shaped like events", m.ingested)
+	ceiling, err := copyCeiling(ctx, m.stack.Postgres.URL, "indexed", int(m.ingested))
+	if err != nil {
+		return err
+	}
+	sameShape, err := copyCeiling(ctx, m.stack.Postgres.URL, "events", int(m.ingested))
 	if err != nil {
 		return err
 	}
@@ -83,16 +93,28 @@ func (m *measurement) processing(ctx context.Context) error {
 	ratio := rate / ceiling
 	m.add(Row{
 		Figure:   fmt.Sprintf("processing, stream → Postgres, %d events", stored),
-		Measured: perSecond(rate) + " events",
-		Against:  fmt.Sprintf("COPY %s rows; target ratio ≥ %.2f", perSecond(ceiling), processingRatio),
+		Measured: fmt.Sprintf("%s events (%.2f of a COPY into a table shaped like events: %s)", perSecond(rate), rate/sameShape, perSecond(sameShape)),
+		Against:  fmt.Sprintf("COPY into an indexed table %s rows; target ratio ≥ %.2f", perSecond(ceiling), processingRatio),
 		Ratio:    fmt.Sprintf("%.2f", ratio), Met: ratio >= processingRatio,
 	})
 	return nil
 }
 
+// startIngestion starts the ingestion service unless it runs.
+func (m *measurement) startIngestion() error {
+	if m.ingestionUp {
+		return nil
+	}
+	m.ingestionUp = true
+	return m.stack.Ingestion.Start()
+}
+
 // lag measures accepted → visible in /stats under a steady load.
 func (m *measurement) lag(ctx context.Context) error {
-	if err := m.stack.Reporting.Start(); err != nil {
+	if err := m.startIngestion(); err != nil {
+		return err
+	}
+	if err := m.startReporting(); err != nil {
 		return err
 	}
 	logf(m.cfg, "end-to-end lag at %d events/s for %s", m.cfg.LagRate, m.cfg.LagDuration)
@@ -108,11 +130,23 @@ func (m *measurement) lag(ctx context.Context) error {
 	return nil
 }
 
+// startReporting starts the reporting service unless it runs.
+func (m *measurement) startReporting() error {
+	if m.reportingUp {
+		return nil
+	}
+	m.reportingUp = true
+	return m.stack.Reporting.Start()
+}
+
 // stats measures GET /stats on a large data set.
 func (m *measurement) stats(ctx context.Context) error {
 	logf(m.cfg, "filling the projections for %d raw events", m.cfg.StatsEvents)
 	days, err := populateStats(ctx, m.stack.Postgres.URL, m.cfg.StatsEvents)
 	if err != nil {
+		return err
+	}
+	if err := m.startReporting(); err != nil {
 		return err
 	}
 	logf(m.cfg, "GET /stats, %d connections, %s", m.cfg.StatsConns, m.cfg.Duration)
@@ -135,6 +169,9 @@ func (m *measurement) memory(context.Context) error {
 		name string
 		s    *cluster.Service
 	}{{"ingestion", m.stack.Ingestion}, {"processor", m.stack.Processor}, {"reporting", m.stack.Reporting}} {
+		if !svc.s.Running() {
+			continue
+		}
 		rss, err := svc.s.PeakRSS()
 		if err != nil {
 			return err

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/analytics-pipeline/analytics/internal/cluster"
@@ -20,7 +21,9 @@ type Config struct {
 	LagDuration time.Duration
 	StatsEvents int // raw events behind the /stats figure
 	StatsConns  int
-	Log         io.Writer // progress messages
+	// Only, when not empty, names the figures to measure: post, processing, lag, stats, memory.
+	Only []string
+	Log  io.Writer // progress messages
 }
 
 // Targets and references of the issue, for the table.
@@ -66,9 +69,16 @@ func Run(ctx context.Context, cfg Config) ([]Row, error) {
 		return nil, err
 	}
 	m := &measurement{cfg: cfg, stack: s, binDir: binDir}
-	for _, step := range []func(context.Context) error{m.ingestion, m.processing, m.lag, m.stats, m.memory} {
-		if err := step(ctx); err != nil {
-			return m.rows, err
+	steps := []struct {
+		name string
+		run  func(context.Context) error
+	}{{"post", m.ingestion}, {"processing", m.processing}, {"lag", m.lag}, {"stats", m.stats}, {"memory", m.memory}}
+	for _, step := range steps {
+		if len(cfg.Only) > 0 && !slices.Contains(cfg.Only, step.name) {
+			continue
+		}
+		if err := step.run(ctx); err != nil {
+			return m.rows, fmt.Errorf("%s: %w", step.name, err)
 		}
 	}
 	return m.rows, nil
@@ -85,6 +95,8 @@ type measurement struct {
 	binDir   string
 	ingested int64 // events ingestion acknowledged
 	rows     []Row
+	// ingestionUp and reportingUp say whether those services run already.
+	ingestionUp, reportingUp bool
 }
 
 func (m *measurement) add(r Row) {
