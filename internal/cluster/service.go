@@ -106,3 +106,8 @@ func (s *Service) PeakRSS() (int64, error) {
 	}
 	return 0, fmt.Errorf("no VmHWM for %s", s.proc.name)
 }
+
+// Running reports whether the service was started and has not been stopped.
+func (s *Service) Running() bool {
+	return s.proc.cmd != nil
+}
