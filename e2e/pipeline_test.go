@@ -47,7 +47,7 @@ func startPipeline(t *testing.T) pipeline {
 		errs <- processor.Run(ctx, processor.Config{DatabaseURL: dbURL, Concurrency: 4, Messaging: msgCfg}, log)
 	}()
 	go func() {
-		errs <- reporting.Serve(ctx, reporting.Config{DatabaseURL: dbURL, ShutdownTimeout: 5 * time.Second}, reportLn, log)
+		errs <- reporting.Serve(ctx, reporting.Config{DatabaseURL: dbURL, ShutdownTimeout: 5 * time.Second, StatsCacheSize: 1000}, reportLn, log)
 	}()
 	t.Cleanup(func() {
 		cancel()

@@ -24,14 +24,16 @@ type StatsReader interface {
 // API holds the handlers' dependencies.
 type API struct {
 	stats StatsReader
+	cache *StatsCache
 	ready func(context.Context) error
 	log   *slog.Logger
 	now   func() time.Time
 }
 
-// NewAPI returns handlers reading from stats; ready reports whether Postgres answers.
-func NewAPI(stats StatsReader, ready func(context.Context) error, log *slog.Logger) *API {
-	return &API{stats: stats, ready: ready, log: log, now: time.Now}
+// NewAPI returns handlers reading from stats through cache, which may be nil for none; ready reports
+// whether Postgres answers.
+func NewAPI(stats StatsReader, cache *StatsCache, ready func(context.Context) error, log *slog.Logger) *API {
+	return &API{stats: stats, cache: cache, ready: ready, log: log, now: time.Now}
 }
 
 // statsResponse is the seed's /stats response.
@@ -83,11 +85,20 @@ func (a *API) getStats(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, http.StatusBadRequest, problems...)
 		return
 	}
-	stats, err := a.stats.Stats(r.Context(), siteID, day)
-	if err != nil {
-		a.log.Error("read stats", "err", err)
-		httpapi.WriteError(w, http.StatusServiceUnavailable, "statistics are unavailable; retry later")
-		return
+	body, fill := a.cache.lookup(keyOf(siteID, day))
+	if body == nil {
+		stats, err := a.stats.Stats(r.Context(), siteID, day)
+		if err != nil {
+			a.log.Error("read stats", "err", err)
+			httpapi.WriteError(w, http.StatusServiceUnavailable, "statistics are unavailable; retry later")
+			return
+		}
+		if body, err = httpapi.EncodeJSON(toResponse(siteID, day, stats)); err != nil {
+			a.log.Error("encode stats", "err", err)
+			httpapi.WriteError(w, http.StatusInternalServerError, "internal error")
+			return
+		}
+		a.cache.store(fill, body)
 	}
-	httpapi.WriteJSON(w, http.StatusOK, toResponse(siteID, day, stats))
+	httpapi.WriteEncoded(w, http.StatusOK, body)
 }

@@ -22,7 +22,7 @@ import (
 
 // handler returns the reporting API on pool.
 func handler(pool *pgxpool.Pool) http.Handler {
-	return reporting.NewAPI(reporting.NewStore(pool), pool.Ping, slog.New(slog.DiscardHandler)).Routes()
+	return reporting.NewAPI(reporting.NewStore(pool), nil, pool.Ping, slog.New(slog.DiscardHandler)).Routes()
 }
 
 // newServer serves the reporting API on a fresh database holding events.

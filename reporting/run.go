@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/analytics-pipeline/analytics/internal/database"
 	"github.com/analytics-pipeline/analytics/internal/httpapi"
 )
@@ -18,6 +20,8 @@ type Config struct {
 	Port            int           `env:"REPORTING_PORT" envDefault:"3001"`
 	DatabaseURL     string        `env:"DATABASE_URL" envDefault:"postgres://analytics:analytics@localhost:5432/analytics?sslmode=disable"`
 	ShutdownTimeout time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"15s"`
+	// StatsCacheSize is how many /stats answers are cached (see StatsCache); 0 turns the cache off.
+	StatsCacheSize int `env:"STATS_CACHE_SIZE" envDefault:"10000"`
 }
 
 // Validate reports the first setting that cannot work.
@@ -29,6 +33,8 @@ func (c Config) Validate() error {
 		return errors.New("DATABASE_URL is empty")
 	case c.ShutdownTimeout <= 0:
 		return errors.New("SHUTDOWN_TIMEOUT must be positive")
+	case c.StatsCacheSize < 0:
+		return fmt.Errorf("STATS_CACHE_SIZE=%d: must be 0 (off) or more", c.StatsCacheSize)
 	}
 	return nil
 }
@@ -53,6 +59,29 @@ func Serve(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger) e
 		return err
 	}
 	defer pool.Close()
-	api := NewAPI(NewStore(pool), pool.Ping, log)
+	cache, stopCache := startCache(ctx, cfg.StatsCacheSize, pool, log)
+	defer stopCache()
+	api := NewAPI(NewStore(pool), cache, pool.Ping, log)
 	return httpapi.Serve(ctx, ln, api.Routes(), cfg.ShutdownTimeout, log)
+}
+
+// startCache returns a stats cache of size answers with its listener running on a connection of its own,
+// or nil when size is 0; stop ends the listener and waits for it.
+func startCache(ctx context.Context, size int, pool *pgxpool.Pool, log *slog.Logger) (cache *StatsCache, stop func()) {
+	if size == 0 {
+		return nil, func() {}
+	}
+	cache = NewStatsCache(size)
+	connCfg := pool.Config().ConnConfig
+	connCfg.RuntimeParams["application_name"] = "reporting stats cache"
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		cache.Listen(ctx, connCfg, log)
+	}()
+	return cache, func() {
+		cancel()
+		<-done
+	}
 }

@@ -1,0 +1,158 @@
+package reporting
+
+import (
+	"container/list"
+	"hash/maphash"
+	"sync"
+	"time"
+)
+
+// stripes is how many invalidation counters the keys are spread over.
+const stripes = 4096
+
+// cacheKey names one /stats answer: a site and a UTC day, counted in days since 1970-01-01.
+type cacheKey struct {
+	siteID string
+	day    int64
+}
+
+func keyOf(siteID string, day time.Time) cacheKey {
+	return cacheKey{siteID: siteID, day: day.Unix() / (24 * 60 * 60)}
+}
+
+// StatsCache keeps encoded /stats answers by site and day, evicting the least recently used beyond its
+// size. It answers only while [StatsCache.Listen] holds a LISTEN on the stats_changed channel: each
+// notification forgets the site-days a commit changed, and while that connection is down the cache is
+// empty and bypassed.
+//
+// An answer read from Postgres is kept only if no invalidation of its key was applied between the lookup
+// that missed and the store, or it could be older than a commit whose notification has already been
+// applied, and stay. Every invalidation bumps a counter, and a fill carries the counters it saw. The
+// counters are per key hash (4096 stripes) rather than one for the whole cache, so that under a steady
+// stream of commits a fill fails only when its own key (or one sharing its stripe) changed; forgetting
+// everything ('*', a lost connection, a new one) bumps a counter of its own.
+type StatsCache struct {
+	size int
+	seed maphash.Seed
+
+	mu        sync.Mutex
+	listening bool
+	entries   map[cacheKey]*list.Element // of *cacheEntry
+	recent    *list.List                 // most recently used at the front
+	all       uint64                     // bumped when everything is forgotten
+	keys      [stripes]uint64            // bumped when a key of the stripe is forgotten
+}
+
+type cacheEntry struct {
+	key  cacheKey
+	body []byte
+}
+
+// fill is a missed lookup's permission to store the answer it reads; ok is false when the cache is
+// bypassed.
+type fill struct {
+	key     cacheKey
+	stripe  int
+	all     uint64
+	version uint64
+	ok      bool
+}
+
+// NewStatsCache returns an empty cache of at most size answers; it serves nothing until Listen runs.
+func NewStatsCache(size int) *StatsCache {
+	return &StatsCache{size: size, seed: maphash.MakeSeed(), entries: make(map[cacheKey]*list.Element), recent: list.New()}
+}
+
+// Listening reports whether the cache is in use: its LISTEN connection is up.
+func (c *StatsCache) Listening() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.listening
+}
+
+// Len returns how many answers the cache holds.
+func (c *StatsCache) Len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.entries)
+}
+
+// lookup returns the cached answer for key, or a fill to store the answer read instead. A nil cache
+// misses every lookup.
+func (c *StatsCache) lookup(key cacheKey) ([]byte, fill) {
+	if c == nil {
+		return nil, fill{}
+	}
+	stripe := c.stripe(key)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.listening {
+		return nil, fill{}
+	}
+	if e, ok := c.entries[key]; ok {
+		c.recent.MoveToFront(e)
+		return e.Value.(*cacheEntry).body, fill{}
+	}
+	return nil, fill{key: key, stripe: stripe, all: c.all, version: c.keys[stripe], ok: true}
+}
+
+// store keeps body under f's key unless the key may have changed since f's lookup. Going from listening
+// to not listening or back bumps all, so a fill never outlives the connection it was looked up under.
+func (c *StatsCache) store(f fill, body []byte) {
+	if !f.ok {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.all != f.all || c.keys[f.stripe] != f.version {
+		return
+	}
+	if e, ok := c.entries[f.key]; ok {
+		e.Value.(*cacheEntry).body = body
+		c.recent.MoveToFront(e)
+		return
+	}
+	c.entries[f.key] = c.recent.PushFront(&cacheEntry{key: f.key, body: body})
+	if c.recent.Len() > c.size {
+		oldest := c.recent.Remove(c.recent.Back()).(*cacheEntry)
+		delete(c.entries, oldest.key)
+	}
+}
+
+// forget drops the answers for keys and voids the fills looked up before.
+func (c *StatsCache) forget(keys []cacheKey) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, key := range keys {
+		c.keys[c.stripe(key)]++
+		if e, ok := c.entries[key]; ok {
+			c.recent.Remove(e)
+			delete(c.entries, key)
+		}
+	}
+}
+
+// forgetAll drops every answer and voids every fill looked up before.
+func (c *StatsCache) forgetAll() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.forgetAllLocked()
+}
+
+// setListening turns the cache on or off; either way it starts empty.
+func (c *StatsCache) setListening(on bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.listening = on
+	c.forgetAllLocked()
+}
+
+func (c *StatsCache) forgetAllLocked() {
+	c.all++
+	clear(c.entries)
+	c.recent.Init()
+}
+
+func (c *StatsCache) stripe(key cacheKey) int {
+	return int(maphash.Comparable(c.seed, key) % stripes)
+}

@@ -1,0 +1,128 @@
+package reporting
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/sethvargo/go-retry"
+)
+
+// listenSQL subscribes to the notifications of migrations/00002_stats_changed_notify.sql. Repeating it on
+// a live connection changes nothing, so it doubles as the probe that the connection still works.
+const listenSQL = "LISTEN stats_changed"
+
+// Without a notification for probeAfter the connection is probed, and given up if the probe takes longer
+// than probeTimeout: a connection that died silently (no reset from the peer) is noticed within their sum.
+const (
+	probeAfter   = 2 * time.Second
+	probeTimeout = 2 * time.Second
+)
+
+// everything is the payload meaning that any answer may have changed.
+const everything = "*"
+
+// Listen holds a dedicated connection, configured by cfg, that listens on stats_changed, and applies the
+// notifications to the cache until ctx ends. The cache is in use only while the LISTEN holds: when the
+// connection fails, the cache is emptied and bypassed, and Listen reconnects with capped exponential
+// backoff.
+func (c *StatsCache) Listen(ctx context.Context, cfg *pgx.ConnConfig, log *slog.Logger) {
+	for {
+		backoff := retry.WithCappedDuration(2*time.Second, retry.NewExponential(50*time.Millisecond))
+		conn, err := retry.DoValue(ctx, backoff, func(ctx context.Context) (*pgx.Conn, error) {
+			conn, err := listen(ctx, cfg)
+			if err != nil {
+				log.Warn("stats cache cannot listen; reading from Postgres meanwhile", "err", err)
+				return nil, retry.RetryableError(err)
+			}
+			return conn, nil
+		})
+		if err != nil {
+			return
+		}
+		c.setListening(true)
+		log.Info("stats cache listening")
+		err = c.receive(ctx, conn)
+		c.setListening(false)
+		closeCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+		_ = conn.Close(closeCtx) // the connection is given up either way
+		cancel()
+		if ctx.Err() != nil {
+			return
+		}
+		log.Warn("stats cache lost its connection; reading from Postgres until it is back", "err", err)
+	}
+}
+
+func listen(ctx context.Context, cfg *pgx.ConnConfig) (*pgx.Conn, error) {
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("connect: %w", err)
+	}
+	if _, err := conn.Exec(ctx, listenSQL); err != nil {
+		_ = conn.Close(ctx) // the error that matters is the one returned
+		return nil, fmt.Errorf("listen: %w", err)
+	}
+	return conn, nil
+}
+
+// receive applies notifications until the connection fails or ctx ends.
+func (c *StatsCache) receive(ctx context.Context, conn *pgx.Conn) error {
+	for {
+		waitCtx, cancel := context.WithTimeout(ctx, probeAfter)
+		n, err := conn.WaitForNotification(waitCtx)
+		cancel()
+		if n != nil {
+			c.apply(n.Payload)
+		}
+		switch {
+		case err == nil:
+		case ctx.Err() != nil:
+			return ctx.Err()
+		case pgconn.Timeout(err):
+			probeCtx, cancel := context.WithTimeout(ctx, probeTimeout)
+			_, err := conn.Exec(probeCtx, listenSQL)
+			cancel()
+			if err != nil {
+				return fmt.Errorf("probe: %w", err)
+			}
+		default:
+			return fmt.Errorf("wait for notification: %w", err)
+		}
+	}
+}
+
+// apply forgets what a notification names: lines of "site_id|YYYY-MM-DD", or everything.
+func (c *StatsCache) apply(payload string) {
+	if payload == everything {
+		c.forgetAll()
+		return
+	}
+	var keys []cacheKey
+	for line := range strings.SplitSeq(payload, "\n") {
+		key, ok := parseKey(line)
+		if !ok {
+			c.forgetAll()
+			return
+		}
+		keys = append(keys, key)
+	}
+	c.forget(keys)
+}
+
+// parseKey reads "site_id|YYYY-MM-DD"; the site_id may itself hold '|'.
+func parseKey(s string) (cacheKey, bool) {
+	i := strings.LastIndexByte(s, '|')
+	if i < 0 {
+		return cacheKey{}, false
+	}
+	day, err := time.Parse(time.DateOnly, s[i+1:])
+	if err != nil {
+		return cacheKey{}, false
+	}
+	return keyOf(s[:i], day), true
+}
