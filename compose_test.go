@@ -19,11 +19,16 @@ import (
 
 type composeFile struct {
 	Services map[string]struct {
+		Image       string            `yaml:"image"`
+		Profiles    []string          `yaml:"profiles"`
 		Build       any               `yaml:"build"`
 		Command     []string          `yaml:"command"`
 		Environment map[string]string `yaml:"environment"`
 		Ports       []string          `yaml:"ports"`
-		DependsOn   map[string]any    `yaml:"depends_on"`
+		DependsOn   map[string]struct {
+			Condition string `yaml:"condition"`
+			Required  *bool  `yaml:"required"`
+		} `yaml:"depends_on"`
 	} `yaml:"services"`
 }
 
@@ -89,4 +94,36 @@ func TestComposeMatchesCode(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestComposeKafkaProfile checks the kafka profile: a one-node KRaft Kafka that starts only with the
+// profile, and ingestion and processor configured to reach it when BROKER=kafka.
+func TestComposeKafkaProfile(t *testing.T) {
+	t.Parallel()
+	raw, err := os.ReadFile("docker-compose.yml")
+	require.NoError(t, err)
+	var compose composeFile
+	require.NoError(t, yaml.Unmarshal(raw, &compose))
+
+	kafka, ok := compose.Services["kafka"]
+	require.True(t, ok, "the kafka service is missing")
+	require.Equal(t, []string{"kafka"}, kafka.Profiles, "Kafka starts only with --profile kafka")
+	require.Contains(t, kafka.Image, "kafka")
+	require.Contains(t, kafka.Environment["KAFKA_PROCESS_ROLES"], "controller", "KRaft: the broker is its own controller, no ZooKeeper")
+	require.NotContains(t, compose.Services, "zookeeper")
+	require.Contains(t, kafka.Environment["KAFKA_ADVERTISED_LISTENERS"], "localhost:9092", "the host reaches Kafka at the default KAFKA_BROKERS")
+	require.Contains(t, kafka.Ports, "9092:9092")
+	require.Equal(t, "false", kafka.Environment["KAFKA_AUTO_CREATE_TOPICS_ENABLE"], "the services create the topic with KAFKA_PARTITIONS")
+
+	for _, name := range []string{"ingestion", "processor"} {
+		svc := compose.Services[name]
+		require.Equal(t, "${BROKER:-redis}", svc.Environment["BROKER"], "%s: BROKER chooses the broker, redis by default", name)
+		require.Contains(t, kafka.Environment["KAFKA_ADVERTISED_LISTENERS"], "://"+svc.Environment["KAFKA_BROKERS"],
+			"%s: KAFKA_BROKERS must be an advertised listener of the kafka service", name)
+		dep, ok := svc.DependsOn["kafka"]
+		require.True(t, ok, "%s must wait for kafka when the profile runs", name)
+		require.NotNil(t, dep.Required)
+		require.False(t, *dep.Required, "%s must start without the kafka profile too", name)
+	}
+	require.Equal(t, compose.Services["processor"].Environment["KAFKA_PARTITIONS"], "16")
 }

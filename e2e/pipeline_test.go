@@ -1,5 +1,6 @@
-// Package e2e_test runs the three services in-process against real Postgres and Redis and checks what
-// /stats reports for events posted over HTTP.
+// Package e2e_test is the conformance suite: the services run in this process on each broker (the running
+// Redis, a Kafka-protocol server started in-process, the in-process memory broker of the all-in-one
+// wiring) against a real Postgres, and /stats must report exactly what was posted over HTTP.
 package e2e_test
 
 import (
@@ -17,45 +18,64 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/analytics-pipeline/analytics/ingestion"
+	"github.com/analytics-pipeline/analytics/internal/allinone"
 	"github.com/analytics-pipeline/analytics/internal/testenv"
+	"github.com/analytics-pipeline/analytics/messaging"
 	"github.com/analytics-pipeline/analytics/processor"
 	"github.com/analytics-pipeline/analytics/reporting"
 )
 
-// pipeline is the three services running in this process on their own database and stream.
+// pipeline is the three services running in this process on their own database and topic.
 type pipeline struct {
+	broker       string
 	ingestionURL string
 	reportingURL string
 }
 
-// startPipeline runs ingestion, processor and reporting until the test ends, then checks that each
-// shut down cleanly.
-func startPipeline(t *testing.T) pipeline {
+// shutdownTimeout bounds each service's graceful shutdown in the tests.
+const shutdownTimeout = 5 * time.Second
+
+// startPipeline runs ingestion, processor and reporting on broker until the test ends, then checks that
+// each shut down cleanly. With redis and kafka the services are wired as separate processes would be,
+// each with its own broker client; with memory they run as the all-in-one binary does.
+func startPipeline(t *testing.T, broker string) pipeline {
 	t.Helper()
 	dbURL := testenv.DatabaseURL(t)
-	msgCfg := testenv.Messaging(t)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	msgCfg := testenv.Broker(t, broker)
 	ctx, cancel := context.WithCancel(context.Background())
-
 	ingestLn := listen(t)
 	reportLn := listen(t)
+	p := pipeline{broker: broker, ingestionURL: "http://" + ingestLn.Addr().String(), reportingURL: "http://" + reportLn.Addr().String()}
+
+	ingestCfg := ingestion.Config{Messaging: msgCfg, ShutdownTimeout: shutdownTimeout}
+	procCfg := processor.Config{DatabaseURL: dbURL, Concurrency: 4, Messaging: msgCfg, ShutdownTimeout: shutdownTimeout}
+	reportCfg := reporting.Config{DatabaseURL: dbURL, ShutdownTimeout: shutdownTimeout}
+	if broker == messaging.BrokerMemory {
+		done := make(chan error, 1)
+		go func() {
+			done <- allinone.Serve(ctx, allinone.Config{Ingestion: ingestCfg, Processor: procCfg, Reporting: reportCfg}, ingestLn, reportLn, discard())
+		}()
+		t.Cleanup(func() {
+			cancel()
+			require.NoError(t, <-done, "the all-in-one process did not shut down cleanly")
+		})
+		return p
+	}
 	errs := make(chan error, 3)
-	go func() {
-		errs <- ingestion.Serve(ctx, ingestion.Config{Messaging: msgCfg, ShutdownTimeout: 5 * time.Second}, ingestLn, log)
-	}()
-	go func() {
-		errs <- processor.Run(ctx, processor.Config{DatabaseURL: dbURL, Concurrency: 4, Messaging: msgCfg}, log)
-	}()
-	go func() {
-		errs <- reporting.Serve(ctx, reporting.Config{DatabaseURL: dbURL, ShutdownTimeout: 5 * time.Second, StatsCacheSize: 1000}, reportLn, log)
-	}()
+	go func() { errs <- ingestion.Serve(ctx, ingestCfg, ingestLn, discard()) }()
+	go func() { errs <- processor.Run(ctx, procCfg, discard()) }()
+	go func() { errs <- reporting.Serve(ctx, reportCfg, reportLn, discard()) }()
 	t.Cleanup(func() {
 		cancel()
 		for range 3 {
 			require.NoError(t, <-errs, "a service did not shut down cleanly")
 		}
 	})
-	return pipeline{ingestionURL: "http://" + ingestLn.Addr().String(), reportingURL: "http://" + reportLn.Addr().String()}
+	return p
+}
+
+func discard() *slog.Logger {
+	return slog.New(slog.DiscardHandler)
 }
 
 func listen(t *testing.T) net.Listener {
@@ -77,24 +97,12 @@ func post(t *testing.T, url string, body any, out any) int {
 	return resp.StatusCode
 }
 
-// stats is the seed's /stats response.
-type stats struct {
-	SiteID      string `json:"site_id"`
-	Date        string `json:"date"`
-	TotalViews  int64  `json:"total_views"`
-	UniqueUsers int64  `json:"unique_users"`
-	TopPaths    []struct {
-		Path  string `json:"path"`
-		Views int64  `json:"views"`
-	} `json:"top_paths"`
-}
-
 // waitForStats polls /stats until it equals want, failing with the last answer after a generous bound.
-func waitForStats(t *testing.T, p pipeline, query string, want string) {
+func waitForStats(t *testing.T, reportingURL string, query string, want string) {
 	t.Helper()
 	var last string
 	ok := assert.Eventually(t, func() bool {
-		resp, err := http.Get(p.reportingURL + "/stats?" + query)
+		resp, err := http.Get(reportingURL + "/stats?" + query)
 		if err != nil {
 			return false
 		}
@@ -102,7 +110,7 @@ func waitForStats(t *testing.T, p pipeline, query string, want string) {
 		b, _ := io.ReadAll(resp.Body)
 		last = string(bytes.TrimSpace(b))
 		return resp.StatusCode == http.StatusOK && last == want
-	}, 30*time.Second, 50*time.Millisecond)
+	}, 60*time.Second, 50*time.Millisecond)
 	if !ok {
 		t.Fatalf("/stats?%s never answered\nwant %s\nlast %s", query, want, last)
 	}

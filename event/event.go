@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"unicode/utf8"
 )
 
 // PageView is the event type counted as a view and in top paths.
@@ -24,13 +25,92 @@ type Event struct {
 
 // Marshal encodes events as one broker message payload: a JSON array. One message carries many events so
 // that the broker and the processor pay their per-message costs once per batch, not once per event.
+// The payload is exactly what json.Marshal makes of events, written without reflection: ingestion
+// encodes every event it accepts.
 func Marshal(events []Event) ([]byte, error) {
-	b, err := json.Marshal(events)
-	if err != nil {
-		return nil, fmt.Errorf("marshal events: %w", err)
+	if events == nil {
+		return []byte("null"), nil
 	}
-	return b, nil
+	size := 2
+	for i := range events {
+		e := &events[i]
+		size += eventOverhead + len(e.EventID) + len(e.SiteID) + len(e.EventType) + len(e.Path) + len(e.UserID)
+	}
+	b := make([]byte, 0, size)
+	b = append(b, '[')
+	for i := range events {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		var err error
+		if b, err = events[i].appendJSON(b); err != nil {
+			return nil, fmt.Errorf("marshal events: event %d: %w", i, err)
+		}
+	}
+	return append(b, ']'), nil
 }
+
+// eventOverhead is the length of an encoded event besides its strings: keys, punctuation, timestamp.
+const eventOverhead = len(`{"event_id":"","site_id":"","event_type":"","path":"","user_id":"","timestamp":""},`) +
+	len("2006-01-02T15:04:05.999999999-07:00")
+
+// appendJSON appends e as json.Marshal encodes it.
+func (e *Event) appendJSON(b []byte) ([]byte, error) {
+	b = append(b, `{"event_id":`...)
+	b = appendString(b, e.EventID)
+	b = append(b, `,"site_id":`...)
+	b = appendString(b, e.SiteID)
+	b = append(b, `,"event_type":`...)
+	b = appendString(b, e.EventType)
+	b = append(b, `,"path":`...)
+	b = appendString(b, e.Path)
+	if e.UserID != "" {
+		b = append(b, `,"user_id":`...)
+		b = appendString(b, e.UserID)
+	}
+	b = append(b, `,"timestamp":"`...)
+	b, err := e.Timestamp.AppendText(b)
+	if err != nil {
+		return nil, err
+	}
+	return append(b, `"}`...), nil
+}
+
+// appendString appends s as a JSON string escaped exactly as encoding/json escapes it, which it leaves
+// to encoding/json for the rare strings that need escaping.
+func appendString(b []byte, s string) []byte {
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if !plainASCII[c] {
+				return appendMarshalled(b, s)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || r == '\u2028' || r == '\u2029' {
+			return appendMarshalled(b, s)
+		}
+		i += size
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
+
+func appendMarshalled(b []byte, s string) []byte {
+	q, _ := json.Marshal(s)
+	return append(b, q...)
+}
+
+// plainASCII tells the ASCII characters encoding/json writes as they are: not control characters,
+// quotes, backslashes or the HTML-sensitive <, > and &.
+var plainASCII = func() (plain [utf8.RuneSelf]bool) {
+	for c := ' '; c < utf8.RuneSelf; c++ {
+		plain[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return plain
+}()
 
 // Unmarshal decodes a broker message payload: a JSON array of events, or a single event object. It fails
 // when the payload is empty or an event lacks a required field.

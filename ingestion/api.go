@@ -2,17 +2,14 @@
 package ingestion
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
-	"io"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill/message"
-	chimw "github.com/go-chi/chi/v5/middleware"
+	"github.com/google/uuid"
 
 	"github.com/analytics-pipeline/analytics/event"
 	"github.com/analytics-pipeline/analytics/internal/httpapi"
@@ -24,12 +21,17 @@ const maxBatch = 500
 // retryAfterSeconds is what a 503 asks the client to wait before trying again.
 const retryAfterSeconds = "1"
 
+// requestIDHeader carries the client's request id, which a message of one request takes as its
+// correlation id.
+const requestIDHeader = "X-Request-Id"
+
 // API holds the handlers' dependencies.
 type API struct {
-	packer *packer
-	ready  func(context.Context) error
-	log    *slog.Logger
-	now    func() time.Time
+	packer  *packer
+	ready   func(context.Context) error
+	log     *slog.Logger
+	now     func() time.Time
+	buffers buffers
 }
 
 // NewAPI returns handlers that publish events on topic; ready reports whether the broker answers. Close
@@ -43,22 +45,13 @@ func (a *API) Close() {
 	a.packer.close()
 }
 
-// acceptedEvent is the seed's success response, plus the event's id.
-type acceptedEvent struct {
-	Success  bool   `json:"success"`
-	QueuedID string `json:"queued_id"`
-	EventID  string `json:"event_id"`
-}
-
 // postEvent accepts one event and answers 200 only once the broker holds it.
 func (a *API) postEvent(w http.ResponseWriter, r *http.Request) {
-	body, err := readBody(w, r, maxEventBody)
+	buf := a.buffers.get()
+	defer a.buffers.put(buf)
+	body, err := readBody(w, r, maxEventBody, buf)
 	if err != nil {
 		writeBodyError(w, err)
-		return
-	}
-	if msg := checkJSON(body, '{'); msg != "" {
-		httpapi.WriteError(w, http.StatusBadRequest, msg)
 		return
 	}
 	e, problems := parseEvent(body, a.now())
@@ -66,12 +59,21 @@ func (a *API) postEvent(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, http.StatusBadRequest, problems...)
 		return
 	}
-	brokerID, err := a.packer.publish(r.Context(), []event.Event{e}, chimw.GetReqID(r.Context()))
+	if e.EventID == "" {
+		e.EventID = newEventID()
+	}
+	brokerID, err := a.packer.publish(r.Context(), []event.Event{e}, r.Header.Get(requestIDHeader))
 	if err != nil {
 		a.unavailable(w, err)
 		return
 	}
-	httpapi.WriteJSON(w, http.StatusOK, acceptedEvent{Success: true, QueuedID: brokerID, EventID: e.EventID})
+	*buf = appendAccepted((*buf)[:0], brokerID, e.EventID)
+	writeJSON(w, http.StatusOK, *buf)
+}
+
+// newEventID returns the id of an event sent without one: a UUIDv7, so ids sort by time.
+func newEventID() string {
+	return uuid.Must(uuid.NewV7()).String()
 }
 
 // unavailable answers 503: the broker did not take the events, so the client must retry.
@@ -79,23 +81,6 @@ func (a *API) unavailable(w http.ResponseWriter, err error) {
 	a.log.Error("broker unavailable", "err", err)
 	w.Header().Set("Retry-After", retryAfterSeconds)
 	httpapi.WriteError(w, http.StatusServiceUnavailable, "the event queue is unavailable; retry later")
-}
-
-// checkJSON reports why body is not a single JSON value starting with open, or "" when it is.
-func checkJSON(body []byte, open byte) string {
-	kind := map[byte]string{'{': "a JSON object", '[': "a JSON array"}[open]
-	dec := json.NewDecoder(bytes.NewReader(body))
-	var v json.RawMessage
-	if err := dec.Decode(&v); err != nil {
-		return "malformed JSON: " + err.Error()
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return "unexpected data after the JSON value"
-	}
-	if trimmed := bytes.TrimLeft(v, " \t\r\n"); len(trimmed) == 0 || trimmed[0] != open {
-		return "request body must be " + kind
-	}
-	return ""
 }
 
 func writeBodyError(w http.ResponseWriter, err error) {

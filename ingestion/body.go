@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"sync"
 )
 
 // Body size limits.
@@ -14,6 +15,9 @@ const (
 	maxEventBody = 64 << 10
 	maxBatchBody = 512 << 10
 )
+
+// maxPooledBuffer is the largest buffer kept for reuse; larger ones are left to the garbage collector.
+const maxPooledBuffer = 64 << 10
 
 // errBody carries the status and message for a request body that cannot be read as JSON.
 type errBody struct {
@@ -23,16 +27,44 @@ type errBody struct {
 
 func (e *errBody) Error() string { return e.message }
 
-// readBody checks the content type and reads at most limit bytes of the request body.
+// buffers recycles the buffers request bodies are read into and responses are written from.
+type buffers struct {
+	pool sync.Pool
+}
+
+func (b *buffers) get() *[]byte {
+	if buf, ok := b.pool.Get().(*[]byte); ok {
+		return buf
+	}
+	buf := make([]byte, 0, 1024)
+	return &buf
+}
+
+func (b *buffers) put(buf *[]byte) {
+	if cap(*buf) <= maxPooledBuffer {
+		*buf = (*buf)[:0]
+		b.pool.Put(buf)
+	}
+}
+
+// readBody checks the content type and reads at most limit bytes of the request body into buf.
 // JSON, text/plain (what navigator.sendBeacon sends) and a missing content type are accepted.
-func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
-	if ct := r.Header.Get("Content-Type"); ct != "" {
+func readBody(w http.ResponseWriter, r *http.Request, limit int64, buf *[]byte) ([]byte, error) {
+	if ct := r.Header.Get("Content-Type"); ct != "" && ct != "application/json" {
 		mediaType, _, err := mime.ParseMediaType(ct)
 		if err != nil || !acceptedMediaType(mediaType) {
 			return nil, &errBody{http.StatusUnsupportedMediaType, fmt.Sprintf("content type %q is not supported: send application/json", ct)}
 		}
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	// A body of known length within the limit cannot outgrow it: net/http reads no further.
+	var reader io.Reader = r.Body
+	if n := r.ContentLength; n < 0 || n > limit {
+		reader = http.MaxBytesReader(w, r.Body, limit)
+	} else if int(n) >= cap(*buf) {
+		*buf = make([]byte, 0, n+1)
+	}
+	body, err := readAll(reader, *buf)
+	*buf = body
 	var tooLarge *http.MaxBytesError
 	switch {
 	case errors.As(err, &tooLarge):
@@ -43,6 +75,23 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, erro
 		return nil, &errBody{http.StatusBadRequest, "request body is empty"}
 	}
 	return body, nil
+}
+
+// readAll is io.ReadAll appending to b.
+func readAll(r io.Reader, b []byte) ([]byte, error) {
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := r.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			return b, nil
+		}
+		if err != nil {
+			return b, err
+		}
+	}
 }
 
 func acceptedMediaType(t string) bool {

@@ -40,21 +40,35 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	return Serve(ctx, cfg, ln, log)
 }
 
-// Serve answers on ln until ctx is cancelled, then finishes requests in flight and returns.
+// Serve builds the configured broker and answers on ln until ctx is cancelled, then finishes requests in
+// flight and returns.
 func Serve(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger) error {
 	defer ln.Close()
 	cfg.Messaging.SetDefaults()
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
-	client := messaging.NewRedisClient(cfg.Messaging, 0)
-	defer client.Close()
-	if err := messaging.PingRedis(ctx, client); err != nil {
-		log.Warn("broker not reachable yet; POST /event answers 503 until it is", "err", err)
+	broker, err := messaging.NewBroker(cfg.Messaging, log)
+	if err != nil {
+		return err
 	}
-	publisher := messaging.NewRedisPublisher(client, cfg.Messaging.PublishTimeout)
-	ready := func(ctx context.Context) error { return messaging.PingRedis(ctx, client) }
-	api := NewAPI(publisher, cfg.Messaging.Stream, ready, log)
+	defer broker.Close()
+	return ServeOn(ctx, cfg, ln, broker, log)
+}
+
+// ServeOn answers on ln, publishing through broker (which the caller owns, and may share with a processor
+// in the same process), until ctx is cancelled; then it finishes requests in flight and returns.
+// cfg.Messaging is not used: the broker carries its own configuration.
+func ServeOn(ctx context.Context, cfg Config, ln net.Listener, broker *messaging.Broker, log *slog.Logger) error {
+	defer ln.Close()
+	cfg.Messaging.SetDefaults()
+	if err := cfg.Validate(); err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	if err := broker.Ready(ctx); err != nil {
+		log.Warn("broker not reachable yet; POST /event answers 503 until it is", "broker", broker.Name(), "err", err)
+	}
+	api := NewAPI(broker.Publisher(), broker.Topic(), broker.Ready, log)
 	defer api.Close()
 	return httpapi.Serve(ctx, ln, api.Routes(), cfg.ShutdownTimeout, log)
 }

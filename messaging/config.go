@@ -6,18 +6,39 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
+)
+
+// Broker names, the values of BROKER.
+const (
+	BrokerRedis  = "redis"
+	BrokerKafka  = "kafka"
+	BrokerMemory = "memory"
 )
 
 // Config selects and tunes the broker and the router's middleware. Fields carry their environment names.
 type Config struct {
+	// Broker is redis (the default), kafka, or memory (in-process; only where every service shares one
+	// process, see Shared).
 	Broker        string `env:"BROKER" envDefault:"redis"`
 	RedisHost     string `env:"REDIS_HOST" envDefault:"localhost"`
 	RedisPort     int    `env:"REDIS_PORT" envDefault:"6379"`
 	RedisPassword string `env:"REDIS_PASSWORD"`
 	Stream        string `env:"REDIS_STREAM_NAME" envDefault:"events"`
 	ConsumerGroup string `env:"REDIS_CONSUMER_GROUP" envDefault:"processor_events"`
+	// KafkaBrokers are the bootstrap addresses of the Kafka cluster.
+	KafkaBrokers       []string `env:"KAFKA_BROKERS" envSeparator:"," envDefault:"localhost:9092"`
+	KafkaTopic         string   `env:"KAFKA_TOPIC" envDefault:"events"`
+	KafkaConsumerGroup string   `env:"KAFKA_CONSUMER_GROUP" envDefault:"processor_events"`
+	// KafkaPartitions is how many partitions the topic is created with when it does not exist: the most
+	// processor consumers that can share the load.
+	KafkaPartitions int `env:"KAFKA_PARTITIONS" envDefault:"16"`
+	// KafkaRebalanceTimeout is how long the group waits for its members to rejoin a rebalance: a member
+	// still busy with a message by then leaves the group, and its partitions go to the others.
+	KafkaRebalanceTimeout time.Duration `env:"KAFKA_REBALANCE_TIMEOUT" envDefault:"30s"`
 	// ConsumerName is the stable prefix of this process's consumer names; empty means the host name.
 	ConsumerName string `env:"CONSUMER_NAME"`
 	// ClaimIdle is how long a message may stay pending with a dead consumer before another claims it.
@@ -50,6 +71,21 @@ func (c *Config) SetDefaults() {
 	if c.ConsumerGroup == "" {
 		c.ConsumerGroup = "processor_events"
 	}
+	if len(c.KafkaBrokers) == 0 {
+		c.KafkaBrokers = []string{"localhost:9092"}
+	}
+	if c.KafkaTopic == "" {
+		c.KafkaTopic = "events"
+	}
+	if c.KafkaConsumerGroup == "" {
+		c.KafkaConsumerGroup = "processor_events"
+	}
+	if c.KafkaPartitions == 0 {
+		c.KafkaPartitions = 16
+	}
+	if c.KafkaRebalanceTimeout == 0 {
+		c.KafkaRebalanceTimeout = 30 * time.Second
+	}
 	if c.ClaimIdle == 0 {
 		c.ClaimIdle = 30 * time.Second
 	}
@@ -73,14 +109,24 @@ func (c *Config) SetDefaults() {
 // Validate reports the first setting that cannot work.
 func (c Config) Validate() error {
 	switch {
-	case c.Broker != "redis":
-		return fmt.Errorf("BROKER=%q: supported brokers: redis", c.Broker)
+	case c.Broker != BrokerRedis && c.Broker != BrokerKafka && c.Broker != BrokerMemory:
+		return fmt.Errorf("BROKER=%q: supported brokers: redis, kafka, memory", c.Broker)
 	case c.RedisPort <= 0 || c.RedisPort > 65535:
 		return fmt.Errorf("REDIS_PORT=%d: not a port", c.RedisPort)
 	case c.Stream == "":
 		return errors.New("REDIS_STREAM_NAME is empty")
 	case c.ConsumerGroup == "":
 		return errors.New("REDIS_CONSUMER_GROUP is empty")
+	case c.Broker == BrokerKafka && (len(c.KafkaBrokers) == 0 || slices.Contains(c.KafkaBrokers, "")):
+		return fmt.Errorf("KAFKA_BROKERS=%q: a comma-separated list of host:port", strings.Join(c.KafkaBrokers, ","))
+	case c.KafkaTopic == "":
+		return errors.New("KAFKA_TOPIC is empty")
+	case c.KafkaConsumerGroup == "":
+		return errors.New("KAFKA_CONSUMER_GROUP is empty")
+	case c.KafkaPartitions < 1:
+		return fmt.Errorf("KAFKA_PARTITIONS=%d: must be positive", c.KafkaPartitions)
+	case c.KafkaRebalanceTimeout <= 0:
+		return errors.New("KAFKA_REBALANCE_TIMEOUT must be positive")
 	case c.ClaimIdle <= 0 || c.ClaimInterval <= 0:
 		return errors.New("CLAIM_IDLE and CLAIM_INTERVAL must be positive")
 	case c.RetryMax < 0 || c.ThrottlePerSecond < 0:
@@ -91,6 +137,14 @@ func (c Config) Validate() error {
 		return errors.New("POISON_TOPIC is empty")
 	}
 	return nil
+}
+
+// Topic is the topic (Redis stream, Kafka topic) the events travel on with the configured broker.
+func (c Config) Topic() string {
+	if c.Broker == BrokerKafka {
+		return c.KafkaTopic
+	}
+	return c.Stream
 }
 
 // RedisAddr is host:port of the Redis server.

@@ -16,17 +16,22 @@ func TestSetDefaultsFillsZeroValues(t *testing.T) {
 	var cfg messaging.Config
 	cfg.SetDefaults()
 	require.Equal(t, messaging.Config{
-		Broker:               "redis",
-		RedisHost:            "localhost",
-		RedisPort:            6379,
-		Stream:               "events",
-		ConsumerGroup:        "processor_events",
-		ClaimIdle:            30 * time.Second,
-		ClaimInterval:        5 * time.Second,
-		PublishTimeout:       3 * time.Second,
-		RetryInitialInterval: 100 * time.Millisecond,
-		RetryMaxInterval:     5 * time.Second,
-		PoisonTopic:          "analytics_poison",
+		Broker:                "redis",
+		RedisHost:             "localhost",
+		RedisPort:             6379,
+		Stream:                "events",
+		ConsumerGroup:         "processor_events",
+		KafkaBrokers:          []string{"localhost:9092"},
+		KafkaTopic:            "events",
+		KafkaConsumerGroup:    "processor_events",
+		KafkaPartitions:       16,
+		KafkaRebalanceTimeout: 30 * time.Second,
+		ClaimIdle:             30 * time.Second,
+		ClaimInterval:         5 * time.Second,
+		PublishTimeout:        3 * time.Second,
+		RetryInitialInterval:  100 * time.Millisecond,
+		RetryMaxInterval:      5 * time.Second,
+		PoisonTopic:           "analytics_poison",
 	}, cfg)
 	require.NoError(t, cfg.Validate())
 }
@@ -47,21 +52,26 @@ func TestSetDefaultsMatchesEnvironmentDefaults(t *testing.T) {
 func TestSetDefaultsKeepsSetValues(t *testing.T) {
 	t.Parallel()
 	cfg := messaging.Config{
-		Broker:               "redis",
-		RedisHost:            "redis.internal",
-		RedisPort:            6380,
-		RedisPassword:        "secret",
-		Stream:               "clicks",
-		ConsumerGroup:        "reporting_clicks",
-		ConsumerName:         "worker",
-		ClaimIdle:            time.Minute,
-		ClaimInterval:        10 * time.Second,
-		PublishTimeout:       time.Second,
-		ThrottlePerSecond:    50,
-		RetryMax:             7,
-		RetryInitialInterval: time.Second,
-		RetryMaxInterval:     time.Minute,
-		PoisonTopic:          "dead_letters",
+		Broker:                "redis",
+		RedisHost:             "redis.internal",
+		RedisPort:             6380,
+		RedisPassword:         "secret",
+		Stream:                "clicks",
+		ConsumerGroup:         "reporting_clicks",
+		KafkaBrokers:          []string{"kafka-1:9092", "kafka-2:9092"},
+		KafkaTopic:            "clicks",
+		KafkaConsumerGroup:    "reporting_clicks",
+		KafkaPartitions:       64,
+		KafkaRebalanceTimeout: time.Minute,
+		ConsumerName:          "worker",
+		ClaimIdle:             time.Minute,
+		ClaimInterval:         10 * time.Second,
+		PublishTimeout:        time.Second,
+		ThrottlePerSecond:     50,
+		RetryMax:              7,
+		RetryInitialInterval:  time.Second,
+		RetryMaxInterval:      time.Minute,
+		PoisonTopic:           "dead_letters",
 	}
 	want := cfg
 	cfg.SetDefaults()
@@ -78,7 +88,15 @@ func TestValidate(t *testing.T) {
 		{name: "defaults", change: func(*messaging.Config) {}},
 		{name: "zero_retries_and_throttle", change: func(c *messaging.Config) { c.RetryMax, c.ThrottlePerSecond = 0, 0 }},
 		{name: "highest_port", change: func(c *messaging.Config) { c.RedisPort = 65535 }},
-		{name: "unknown_broker", change: func(c *messaging.Config) { c.Broker = "kafka" }, wantErr: "BROKER"},
+		{name: "kafka", change: func(c *messaging.Config) { c.Broker = messaging.BrokerKafka }},
+		{name: "memory", change: func(c *messaging.Config) { c.Broker = messaging.BrokerMemory }},
+		{name: "unknown_broker", change: func(c *messaging.Config) { c.Broker = "rabbitmq" }, wantErr: "BROKER"},
+		{name: "kafka_without_brokers", change: func(c *messaging.Config) { c.Broker, c.KafkaBrokers = messaging.BrokerKafka, nil }, wantErr: "KAFKA_BROKERS"},
+		{name: "kafka_empty_broker", change: func(c *messaging.Config) { c.Broker, c.KafkaBrokers = messaging.BrokerKafka, []string{"a:9092", ""} }, wantErr: "KAFKA_BROKERS"},
+		{name: "empty_kafka_topic", change: func(c *messaging.Config) { c.KafkaTopic = "" }, wantErr: "KAFKA_TOPIC"},
+		{name: "empty_kafka_group", change: func(c *messaging.Config) { c.KafkaConsumerGroup = "" }, wantErr: "KAFKA_CONSUMER_GROUP"},
+		{name: "zero_kafka_partitions", change: func(c *messaging.Config) { c.KafkaPartitions = 0 }, wantErr: "KAFKA_PARTITIONS"},
+		{name: "zero_kafka_rebalance_timeout", change: func(c *messaging.Config) { c.KafkaRebalanceTimeout = 0 }, wantErr: "KAFKA_REBALANCE_TIMEOUT"},
 		{name: "zero_port", change: func(c *messaging.Config) { c.RedisPort = 0 }, wantErr: "REDIS_PORT"},
 		{name: "negative_port", change: func(c *messaging.Config) { c.RedisPort = -1 }, wantErr: "REDIS_PORT"},
 		{name: "port_too_large", change: func(c *messaging.Config) { c.RedisPort = 65536 }, wantErr: "REDIS_PORT"},
@@ -103,6 +121,15 @@ func TestValidate(t *testing.T) {
 			}
 			require.ErrorContains(t, err, tc.wantErr)
 		})
+	}
+}
+
+func TestTopicFollowsBroker(t *testing.T) {
+	t.Parallel()
+	cfg := messaging.Config{Stream: "stream", KafkaTopic: "topic"}
+	for broker, want := range map[string]string{messaging.BrokerRedis: "stream", messaging.BrokerKafka: "topic", messaging.BrokerMemory: "stream"} {
+		cfg.Broker = broker
+		require.Equal(t, want, cfg.Topic(), broker)
 	}
 }
 

@@ -2,7 +2,9 @@ package messaging_test
 
 import (
 	"context"
+	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -73,4 +75,82 @@ func TestPubSubUniversal(t *testing.T) {
 func groupForSubTest(t *testing.T) string {
 	name := t.Name()
 	return "group_" + name[strings.LastIndex(name, "/")+1:]
+}
+
+// TestPubSubUniversalKafka runs Watermill's universal pub/sub suite on the Kafka publisher and
+// subscribers a Kafka broker builds (KafkaPublisher, watermill-kafka consumer-group members), against a
+// Kafka-protocol server started in this process. Records without a partition key are spread over the
+// partitions, so only the order within a partition holds: GuaranteedOrder is false.
+func TestPubSubUniversalKafka(t *testing.T) {
+	t.Parallel()
+	cfg := testenv.Kafka(t)
+	// The suite reads one subscription while another of the same group holds a message it cannot hand
+	// over; that member cannot rejoin a rebalance, and the group waits for it this long (watermill-kafka's
+	// own tests use the same bound).
+	cfg.KafkaRebalanceTimeout = 3 * time.Second
+	newPubSub := func(t *testing.T, consumerGroup string) (message.Publisher, message.Subscriber) {
+		cfg := cfg
+		cfg.KafkaConsumerGroup = consumerGroup
+		broker, err := messaging.NewBroker(cfg, slog.New(slog.DiscardHandler))
+		require.NoError(t, err)
+		sub, err := broker.NewSubscriber(watermill.NewShortUUID())
+		require.NoError(t, err)
+		return broker.Publisher(), sub
+	}
+	tests.TestPubSub(t, tests.Features{
+		ConsumerGroups:                      true,
+		ExactlyOnceDelivery:                 false,
+		GuaranteedOrder:                     false,
+		GuaranteedOrderWithSingleSubscriber: false,
+		Persistent:                          true,
+		RequireSingleInstance:               false,
+		NewSubscriberReceivesOldMessages:    false,
+	},
+		func(t *testing.T) (message.Publisher, message.Subscriber) {
+			return newPubSub(t, groupForSubTest(t))
+		},
+		newPubSub,
+	)
+}
+
+// TestPubSubUniversalMemory runs Watermill's universal pub/sub suite on the publisher and subscribers of a
+// memory broker (GoChannel with competing subscribers). As the processors of one process do, every
+// pub/sub of a sub-test shares one broker, which keeps what was published until a subscriber acknowledges
+// it. Its subscribers form one implicit group per broker, so the suite's consumer-group test, which needs
+// several groups on one topic, does not apply.
+func TestPubSubUniversalMemory(t *testing.T) {
+	t.Parallel()
+	var (
+		mu      sync.Mutex
+		brokers = map[string]*messaging.Broker{}
+	)
+	t.Cleanup(func() {
+		for _, b := range brokers {
+			require.NoError(t, b.Close())
+		}
+	})
+	tests.TestPubSub(t, tests.Features{
+		ConsumerGroups:                   false,
+		ExactlyOnceDelivery:              false,
+		GuaranteedOrder:                  false,
+		Persistent:                       true,
+		RequireSingleInstance:            false,
+		NewSubscriberReceivesOldMessages: false,
+	},
+		func(t *testing.T) (message.Publisher, message.Subscriber) {
+			mu.Lock()
+			defer mu.Unlock()
+			broker, ok := brokers[t.Name()]
+			if !ok {
+				var err error
+				broker, err = messaging.NewBroker(messaging.Config{Broker: messaging.BrokerMemory}, slog.New(slog.DiscardHandler), messaging.Shared())
+				require.NoError(t, err)
+				brokers[t.Name()] = broker
+			}
+			sub, err := broker.NewSubscriber("universal")
+			require.NoError(t, err)
+			return broker.Publisher(), sub
+		},
+		nil,
+	)
 }

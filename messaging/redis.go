@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
-	"github.com/sethvargo/go-retry"
 )
 
 // NewRedisClient connects to the configured Redis. Timeouts are short so that a dead broker surfaces as
@@ -33,20 +32,6 @@ func PingRedis(ctx context.Context, client *redis.Client) error {
 		return fmt.Errorf("ping redis at %s: %w", client.Options().Addr, err)
 	}
 	return nil
-}
-
-// WaitForRedis pings Redis with backoff until it answers or ctx ends, so that a service can start before
-// its broker.
-func WaitForRedis(ctx context.Context, client *redis.Client, log *slog.Logger) error {
-	backoff := retry.WithCappedDuration(5*time.Second, retry.NewExponential(100*time.Millisecond))
-	return retry.Do(ctx, backoff, func(ctx context.Context) error {
-		err := PingRedis(ctx, client)
-		if err != nil {
-			log.Warn("redis not ready; retrying", "err", err)
-			return retry.RetryableError(err)
-		}
-		return nil
-	})
 }
 
 // redisLogger routes go-redis's internal messages (failed dials and the like) to slog.

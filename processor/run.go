@@ -2,21 +2,64 @@ package processor
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 
 	"github.com/ThreeDotsLabs/watermill"
+	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/analytics-pipeline/analytics/internal/database"
 	"github.com/analytics-pipeline/analytics/messaging"
 )
 
-// Run applies migrations and consumes the stream until ctx is cancelled, then stops reading, lets the
-// batch in flight commit and returns.
+// Run builds the configured broker and runs a processor on it until ctx is cancelled.
 func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	cfg.SetDefaults()
+	if err := cfg.Validate(); err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	broker, err := messaging.NewBroker(cfg.Messaging, log)
+	if err != nil {
+		return err
+	}
+	defer broker.Close()
+	return New(cfg, broker, log).Run(ctx)
+}
+
+// Processor consumes the events' topic through a broker and projects the events into Postgres.
+type Processor struct {
+	cfg     Config
+	broker  *messaging.Broker
+	log     *slog.Logger
+	handled atomic.Int64
+	running chan struct{}
+}
+
+// New returns a processor reading through broker, which the caller owns (and may share with ingestion in
+// the same process). cfg.Messaging must be the configuration broker was built from.
+func New(cfg Config, broker *messaging.Broker, log *slog.Logger) *Processor {
+	cfg.SetDefaults()
+	return &Processor{cfg: cfg, broker: broker, log: log, running: make(chan struct{})}
+}
+
+// Running is closed once every subscriber of the processor has subscribed.
+func (p *Processor) Running() <-chan struct{} {
+	return p.running
+}
+
+// Handled is how many messages this processor has projected and acknowledged.
+func (p *Processor) Handled() int64 {
+	return p.handled.Load()
+}
+
+// Run applies migrations and consumes the topic until ctx is cancelled, then stops reading, lets the
+// batch in flight commit and returns. A processor runs once.
+func (p *Processor) Run(ctx context.Context) error {
+	cfg, log := p.cfg, p.log
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
@@ -25,16 +68,14 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 		return err
 	}
 	defer pool.Close()
-
-	// Watermill reports every handler and subscriber start and stop at info; that is detail for debugging.
-	wmLog := watermill.NewSlogLoggerWithLevelMapping(log, map[slog.Level]slog.Level{slog.LevelInfo: slog.LevelDebug})
-	client := messaging.NewRedisClient(cfg.Messaging, 0)
-	defer client.Close()
-	if err := messaging.WaitForRedis(ctx, client, log); err != nil {
+	if err := p.broker.WaitReady(ctx); err != nil {
 		return err
 	}
+
 	db := stdlib.OpenDBFromPool(pool)
 	defer db.Close()
+	// Watermill reports every handler start and stop at info; that is detail for debugging.
+	wmLog := watermill.NewSlogLoggerWithLevelMapping(log, map[slog.Level]slog.Level{slog.LevelInfo: slog.LevelDebug})
 	poison, err := messaging.NewPostgresPoisonPublisher(db, wmLog)
 	if err != nil {
 		return err
@@ -45,35 +86,61 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 
 	consumers := messaging.ConsumerNames(cfg.Messaging, cfg.Concurrency)
-	reclaimed, err := messaging.ReclaimOwn(ctx, client, cfg.Messaging, consumers)
+	resumed, err := p.broker.Resume(ctx, consumers)
 	if err != nil {
 		return err
 	}
 	batcher := NewBatcher(NewStore(pool), cfg.BatchSize, cfg.BatchWait, cfg.Writers)
 	handler := NewHandler(batcher)
+	handle := func(msg *message.Message) error {
+		err := handler.Handle(msg)
+		if err == nil {
+			p.handled.Add(1)
+		}
+		return err
+	}
+	topic := p.broker.Topic()
+	var subs []message.Subscriber
+	// The router closes its subscribers when it stops, but not those of a start-up it abandons.
+	defer func() {
+		for _, sub := range subs {
+			sub.Close()
+		}
+	}()
 	for i, name := range consumers {
-		// A subscriber closes its client when it stops, so each one gets its own.
-		sub, err := messaging.NewRedisSubscriber(cfg.Messaging, messaging.NewRedisClient(cfg.Messaging, 4), name, wmLog)
+		sub, err := p.broker.NewSubscriber(name)
 		if err != nil {
 			return err
 		}
-		router.AddNoPublisherHandler(fmt.Sprintf("project_events_%d", i), cfg.Messaging.Stream, sub, handler.Handle)
+		subs = append(subs, sub)
+		router.AddNoPublisherHandler(fmt.Sprintf("project_events_%d", i), topic, sub, handle)
 	}
 
 	batchCtx, stopBatcher := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
 	wg.Go(func() { batcher.Run(batchCtx) })
-	wg.Go(func() { reportQueue(ctx, cfg.StatusInterval, client, cfg.Messaging, log) })
+	wg.Go(func() { reportQueue(ctx, cfg.StatusInterval, p.broker, log) })
 	defer func() {
 		stopBatcher()
 		wg.Wait()
 	}()
 
-	log.Info("processor started", "stream", cfg.Messaging.Stream, "group", cfg.Messaging.ConsumerGroup,
-		"consumers", cfg.Concurrency, "reclaimed_own_pending", reclaimed, "batch_size", cfg.BatchSize, "writers", cfg.Writers, "batch_wait", cfg.BatchWait)
+	go func() {
+		select {
+		case <-router.Running():
+			close(p.running)
+		case <-ctx.Done():
+		}
+	}()
+	log.Info("processor started", "broker", p.broker.Name(), "topic", topic, "consumers", cfg.Concurrency,
+		"resumed_own_pending", resumed, "batch_size", cfg.BatchSize, "writers", cfg.Writers, "batch_wait", cfg.BatchWait)
 	if err := router.Run(ctx); err != nil {
+		if ctx.Err() != nil && errors.Is(err, context.Canceled) {
+			log.Info("processor stopped during start-up")
+			return nil
+		}
 		return fmt.Errorf("router: %w", err)
 	}
-	log.Info("processor stopped")
+	log.Info("processor stopped", "handled", p.handled.Load())
 	return nil
 }

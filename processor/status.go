@@ -5,14 +5,12 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/redis/go-redis/v9"
-
 	"github.com/analytics-pipeline/analytics/messaging"
 )
 
-// reportQueue logs the stream's length, the group's pending count and its lag every interval until ctx
-// ends, so that an operator sees from the logs alone whether the processor keeps up.
-func reportQueue(ctx context.Context, interval time.Duration, client *redis.Client, cfg messaging.Config, log *slog.Logger) {
+// reportQueue logs the broker's queue status (length, pending count, lag, as the broker can tell) every
+// interval until ctx ends, so that an operator sees from the logs alone whether the processor keeps up.
+func reportQueue(ctx context.Context, interval time.Duration, broker *messaging.Broker, log *slog.Logger) {
 	ticker := time.NewTicker(interval)
 	defer ticker.Stop()
 	for {
@@ -21,11 +19,11 @@ func reportQueue(ctx context.Context, interval time.Duration, client *redis.Clie
 			return
 		case <-ticker.C:
 		}
-		status, err := messaging.QueueStatus(ctx, client, cfg.Stream, cfg.ConsumerGroup)
+		status, err := broker.Status(ctx)
 		if err != nil {
 			log.Warn("queue status", "err", err)
 			continue
 		}
-		log.Info("queue status", "length", status.Length, "pending", status.Pending, "lag", status.Lag, "consumers", len(status.Consumers))
+		log.Info("queue status", "queue", status)
 	}
 }

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Run bin/ingestion, bin/processor and bin/reporting in the foreground.
-# SIGINT/SIGTERM is forwarded to all three; if one exits on its own, the
+# Run bin/ingestion, bin/processor and bin/reporting in the foreground (with
+# BROKER=memory, bin/analytics, which runs all three in one process: an
+# in-process broker cannot be shared between processes).
+# SIGINT/SIGTERM is forwarded to all; if one exits on its own, the
 # others are stopped and the script fails. Build first: go build -o bin/ ./cmd/...
 set -euo pipefail
 
@@ -13,6 +15,7 @@ load_dotenv "$ROOT/.env"
 : "${REPORTING_PORT:=3001}"
 : "${BIN_DIR:=$ROOT/bin}"
 SERVICES=(ingestion processor reporting)
+[[ ${BROKER:-redis} != memory ]] || SERVICES=(analytics)
 
 declare -A running=() # pid -> service name
 stopping=""
@@ -82,7 +85,7 @@ fi
 
 echo "run-all: ingestion http://localhost:$INGESTION_PORT/event"
 echo "run-all: reporting http://localhost:$REPORTING_PORT/stats"
-echo "run-all: processor running; press Ctrl-C to stop all three"
+echo "run-all: broker ${BROKER:-redis}; processor running; press Ctrl-C to stop ${SERVICES[*]}"
 
 while ((${#running[@]})); do
   pid=""

@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Make the Postgres and Redis that the pipeline needs reachable.
+# Make the Postgres and Redis (and, with BROKER=kafka, the Kafka) that the
+# pipeline needs reachable.
 #
 #   scripts/services.sh up     reuse what already answers at DATABASE_URL /
-#                              REDIS_HOST:REDIS_PORT, else `docker compose up`,
-#                              else start project-local instances in .data/
+#                              REDIS_HOST:REDIS_PORT / KAFKA_BROKERS, else
+#                              `docker compose up`, else start project-local
+#                              instances in .data/ (for Kafka: the development
+#                              Kafka-protocol server, cmd/kafkadev)
 #   scripts/services.sh down   stop the project-local instances
 #
 # Variables come from the environment, then from .env, then the defaults below.
@@ -19,6 +22,8 @@ load_dotenv "$ROOT/.env"
 : "${REDIS_HOST:=localhost}"
 : "${REDIS_PORT:=6379}"
 : "${SERVICES_TIMEOUT:=60}"
+: "${BROKER:=redis}"
+: "${KAFKA_BROKERS:=localhost:9092}"
 
 DATA_DIR=$ROOT/.data
 REDIS_DIR=$DATA_DIR/redis
@@ -386,6 +391,79 @@ redis_down() {
   log "redis: stopped local instance ($REDIS_DIR)"
 }
 
+# ----------------------------------------------------------------- kafka
+
+KAFKADEV_DIR=$DATA_DIR/kafkadev
+
+# Sets KAFKA_HOST KAFKA_PORT from the first address of KAFKA_BROKERS.
+parse_kafka_brokers() {
+  local first=${KAFKA_BROKERS%%,*}
+  KAFKA_HOST=${first%:*}
+  KAFKA_PORT=${first##*:}
+  KAFKA_HOST=${KAFKA_HOST#[}
+  KAFKA_HOST=${KAFKA_HOST%]}
+  [[ $KAFKA_PORT =~ ^[0-9]+$ ]] || die "KAFKA_BROKERS must be host:port[,host:port...] (got '$KAFKA_BROKERS')"
+}
+
+kafka_answers() { tcp_open "$KAFKA_HOST" "$KAFKA_PORT"; }
+
+# Prints the pid of the development Kafka server if it is running.
+kafkadev_pid() {
+  local pid
+  [[ -f $KAFKADEV_DIR/kafkadev.pid ]] || return 1
+  pid=$(<"$KAFKADEV_DIR/kafkadev.pid")
+  [[ $pid =~ ^[0-9]+$ ]] && grep -q kafkadev "/proc/$pid/cmdline" 2>/dev/null || return 1
+  printf '%s\n' "$pid"
+}
+
+# Start cmd/kafkadev (franz-go's kfake) in the background on KAFKA_BROKERS'
+# port. It keeps its data in .data/kafkadev/data across restarts.
+kafkadev_start() {
+  is_local_host "$KAFKA_HOST" ||
+    die "Kafka at $KAFKA_HOST:$KAFKA_PORT does not answer and is not on this machine; start it or change KAFKA_BROKERS"
+  mkdir -p "$KAFKADEV_DIR"
+  (cd "$ROOT" && go build -o "$KAFKADEV_DIR/kafkadev" ./cmd/kafkadev) ||
+    die "could not build cmd/kafkadev"
+  KAFKADEV_DATA_DIR=${KAFKADEV_DATA_DIR:-$KAFKADEV_DIR/data} \
+    setsid "$KAFKADEV_DIR/kafkadev" </dev/null >"$KAFKADEV_DIR/kafkadev.log" 2>&1 &
+  printf '%s\n' "$!" >"$KAFKADEV_DIR/kafkadev.pid"
+  wait_until "$SERVICES_TIMEOUT" kafka_answers ||
+    die "the development Kafka server does not answer at $KAFKA_HOST:$KAFKA_PORT; see $KAFKADEV_DIR/kafkadev.log (is port $KAFKA_PORT taken?)"
+  log "kafka: nothing answered at $KAFKA_HOST:$KAFKA_PORT, so started the DEVELOPMENT Kafka-protocol server there"
+  log "kafka:   (franz-go's kfake via cmd/kafkadev, pid $(<"$KAFKADEV_DIR/kafkadev.pid"), log: $KAFKADEV_DIR/kafkadev.log); not for production"
+}
+
+kafka_up() {
+  parse_kafka_brokers
+  if kafka_answers; then
+    if kafkadev_pid >/dev/null; then
+      log "kafka: reused the development Kafka server (cmd/kafkadev) at $KAFKA_HOST:$KAFKA_PORT"
+    else
+      log "kafka: reused the server already answering at $KAFKA_HOST:$KAFKA_PORT"
+    fi
+  elif is_local_host "$KAFKA_HOST" && docker_usable; then
+    (cd "$ROOT" && docker compose --profile kafka up -d kafka) >/dev/null ||
+      die "\`docker compose --profile kafka up -d kafka\` failed; see \`docker compose logs kafka\`"
+    wait_until "$SERVICES_TIMEOUT" kafka_answers ||
+      die "Kafka from docker compose does not answer at $KAFKA_HOST:$KAFKA_PORT after ${SERVICES_TIMEOUT}s; check \`docker compose logs kafka\`"
+    log "kafka: started via docker compose (profile kafka) at $KAFKA_HOST:$KAFKA_PORT"
+  else
+    kafkadev_start
+  fi
+}
+
+kafka_down() {
+  local pid
+  if ! pid=$(kafkadev_pid); then
+    log "kafka: no development server running"
+    return
+  fi
+  kill -TERM "$pid"
+  wait_until "$SERVICES_TIMEOUT" pid_gone "$pid" ||
+    die "the development Kafka server (pid $pid) did not stop within ${SERVICES_TIMEOUT}s"
+  log "kafka: stopped the development server"
+}
+
 # ------------------------------------------------------------------ main
 
 usage() {
@@ -399,10 +477,12 @@ main() {
     up)
       pg_up
       redis_up
+      [[ $BROKER != kafka ]] || kafka_up
       ;;
     down)
       pg_down
       redis_down
+      kafka_down
       ;;
     *) usage ;;
   esac

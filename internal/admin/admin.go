@@ -32,9 +32,11 @@ const Usage = `usage: admin <command> [arguments]
   poison replay OFFSET | -all      publish back onto the topic it was poisoned from, then delete it
   poison purge OFFSET | -all       delete for good
   queue status [-json]             stream length, the consumer group's pending count, lag and consumers
+                                   (Kafka: topic length, group lag, state and members)
 
 Configuration comes from the environment: DATABASE_URL, REDIS_HOST, REDIS_PORT, REDIS_PASSWORD,
-REDIS_STREAM_NAME, REDIS_CONSUMER_GROUP, POISON_TOPIC, LOG_LEVEL.
+REDIS_STREAM_NAME, REDIS_CONSUMER_GROUP, POISON_TOPIC, LOG_LEVEL; with BROKER=kafka, KAFKA_BROKERS,
+KAFKA_TOPIC, KAFKA_CONSUMER_GROUP (replay publishes through the configured broker).
 `
 
 // Command is a parsed command line, ready to run.

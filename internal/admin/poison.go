@@ -61,12 +61,15 @@ func parseReplay(args []string, out io.Writer) (*Command, error) {
 		return nil, err
 	}
 	return withQueue(func(ctx context.Context, queue *messaging.PoisonQueue, cfg Config, log *slog.Logger) error {
-		client, err := openRedis(ctx, cfg)
+		broker, err := messaging.NewBroker(cfg.Messaging, log)
 		if err != nil {
 			return err
 		}
-		defer client.Close()
-		pub := messaging.NewRedisPublisher(client, cfg.Messaging.PublishTimeout)
+		defer broker.Close()
+		if err := broker.Ready(ctx); err != nil {
+			return err
+		}
+		pub := broker.Publisher()
 		if all {
 			n, err := queue.ReplayAll(ctx, pub)
 			log.Info("replayed poisoned messages", "count", n)

@@ -24,6 +24,12 @@ func parseStatus(args []string, out io.Writer) (*Command, error) {
 		return nil, fmt.Errorf("%w: queue status takes only -json", ErrUsage)
 	}
 	return &Command{run: func(ctx context.Context, cfg Config, log *slog.Logger) error {
+		switch cfg.Messaging.Broker {
+		case messaging.BrokerKafka:
+			return kafkaStatus(cfg, *asJSON, out)
+		case messaging.BrokerMemory:
+			return messaging.ErrMemoryNotShared
+		}
 		client, err := openRedis(ctx, cfg)
 		if err != nil {
 			return err
@@ -54,4 +60,22 @@ func openRedis(ctx context.Context, cfg Config) (*redis.Client, error) {
 		return nil, err
 	}
 	return client, nil
+}
+
+// kafkaStatus prints the Kafka topic's length and the consumer group's lag, state and members.
+func kafkaStatus(cfg Config, asJSON bool, out io.Writer) error {
+	status, err := messaging.KafkaQueueStatus(cfg.Messaging)
+	if err != nil {
+		return err
+	}
+	if asJSON {
+		err = json.NewEncoder(out).Encode(status)
+	} else {
+		_, err = fmt.Fprintf(out, "topic %s: %d partitions, length %d\ngroup %s: %s, lag %d, members %v\n",
+			status.Topic, status.Partitions, status.Length, status.Group, status.State, status.Lag, status.Members)
+	}
+	if err != nil {
+		return fmt.Errorf("write status: %w", err)
+	}
+	return nil
 }

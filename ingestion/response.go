@@ -1,0 +1,133 @@
+package ingestion
+
+import (
+	"encoding/json"
+	"net/http"
+	"strconv"
+	"unicode/utf8"
+)
+
+// contentTypeJSON is the Content-Type of every answer, as httpapi.WriteJSON sets it.
+var contentTypeJSON = []string{"application/json; charset=utf-8"}
+
+// writeJSON answers status with body, a JSON document followed by a newline, as httpapi.WriteJSON does.
+func writeJSON(w http.ResponseWriter, status int, body []byte) {
+	w.Header()["Content-Type"] = contentTypeJSON
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// appendAccepted appends the seed's success answer to POST /event, plus the event's id:
+// {"success":true,"queued_id":"…","event_id":"…"}.
+func appendAccepted(b []byte, queuedID, eventID string) []byte {
+	b = append(b, `{"success":true,"queued_id":`...)
+	b = appendString(b, queuedID)
+	b = append(b, `,"event_id":`...)
+	b = appendString(b, eventID)
+	return append(b, "}\n"...)
+}
+
+// appendBatchAccepted appends the answer to a POST /events of which at least one event was queued:
+// {"success":…,"accepted":…,"rejected":…,"results":[…]}, success being true when every event was.
+func appendBatchAccepted(b []byte, batch *parsedBatch, queuedID string) []byte {
+	accepted := len(batch.events)
+	b = append(b, `{"success":`...)
+	b = strconv.AppendBool(b, accepted == batch.items)
+	b = append(b, `,"accepted":`...)
+	b = strconv.AppendInt(b, int64(accepted), 10)
+	b = append(b, `,"rejected":`...)
+	b = strconv.AppendInt(b, int64(batch.items-accepted), 10)
+	b = appendResults(b, batch, queuedID)
+	return append(b, "}\n"...)
+}
+
+// appendBatchRejected appends the answer to a POST /events of which no event was valid: the seed's
+// error shape, every problem prefixed with its element's index, plus the results.
+func appendBatchRejected(b []byte, batch *parsedBatch) []byte {
+	b = append(b, `{"error":[`...)
+	first := true
+	for i := range batch.items {
+		for _, p := range batch.itemProblems(i) {
+			if !first {
+				b = append(b, ',')
+			}
+			first = false
+			b = appendString(b, "["+strconv.Itoa(i)+"] "+p)
+		}
+	}
+	b = append(b, ']')
+	b = appendResults(b, batch, "")
+	return append(b, "}\n"...)
+}
+
+// appendResults appends ,"results":[…]: each element's index and either its queued_id and event_id or
+// its problems under error, empty ones left out as the omitempty of encoding/json does.
+func appendResults(b []byte, batch *parsedBatch, queuedID string) []byte {
+	b = append(b, `,"results":[`...)
+	next := 0
+	for i := range batch.items {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"index":`...)
+		b = strconv.AppendInt(b, int64(i), 10)
+		if problems := batch.itemProblems(i); problems != nil {
+			b = append(b, `,"error":[`...)
+			for j, p := range problems {
+				if j > 0 {
+					b = append(b, ',')
+				}
+				b = appendString(b, p)
+			}
+			b = append(b, "]}"...)
+			continue
+		}
+		if queuedID != "" {
+			b = append(b, `,"queued_id":`...)
+			b = appendString(b, queuedID)
+		}
+		if id := batch.events[next].EventID; id != "" {
+			b = append(b, `,"event_id":`...)
+			b = appendString(b, id)
+		}
+		next++
+		b = append(b, '}')
+	}
+	return append(b, ']')
+}
+
+// appendString appends s as a JSON string escaped exactly as encoding/json escapes it, which it leaves
+// to encoding/json for the rare strings that need escaping.
+func appendString(b []byte, s string) []byte {
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if !plainASCII[c] {
+				return appendMarshalled(b, s)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || r == '\u2028' || r == '\u2029' {
+			return appendMarshalled(b, s)
+		}
+		i += size
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
+
+func appendMarshalled(b []byte, s string) []byte {
+	q, _ := json.Marshal(s)
+	return append(b, q...)
+}
+
+// plainASCII tells the ASCII characters encoding/json writes as they are: not control characters,
+// quotes, backslashes or the HTML-sensitive <, > and &.
+var plainASCII = func() (plain [utf8.RuneSelf]bool) {
+	for c := ' '; c < utf8.RuneSelf; c++ {
+		plain[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return plain
+}()

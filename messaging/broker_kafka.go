@@ -1,0 +1,87 @@
+package messaging
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/IBM/sarama"
+	"github.com/ThreeDotsLabs/watermill"
+	"github.com/ThreeDotsLabs/watermill-kafka/v3/pkg/kafka"
+	"github.com/ThreeDotsLabs/watermill/message"
+)
+
+// kafkaBackend is the Kafka broker: KafkaPublisher, and watermill-kafka subscribers that are each a
+// member of the processors' consumer group, so the topic's partitions are shared among every subscriber
+// of every processor.
+type kafkaBackend struct {
+	cfg Config
+	pub *KafkaPublisher
+}
+
+func newKafkaBackend(cfg Config) *kafkaBackend {
+	return &kafkaBackend{cfg: cfg, pub: NewKafkaPublisher(cfg)}
+}
+
+func (k *kafkaBackend) publisher() message.Publisher {
+	return k.pub
+}
+
+// newSubscriber returns a consumer-group member whose Kafka client id is consumer. It handles one message
+// per partition it owns at a time, in order, and commits an offset only after its message is acknowledged.
+func (k *kafkaBackend) newSubscriber(consumer string, logger watermill.LoggerAdapter) (message.Subscriber, error) {
+	return kafka.NewSubscriber(kafka.SubscriberConfig{
+		Brokers:                k.cfg.KafkaBrokers,
+		Unmarshaler:            kafka.DefaultMarshaler{},
+		OverwriteSaramaConfig:  kafkaConfig(k.cfg, consumer),
+		ConsumerGroup:          k.cfg.KafkaConsumerGroup,
+		NackResendSleep:        k.cfg.RetryInitialInterval,
+		ReconnectRetrySleep:    time.Second,
+		InitializeTopicDetails: &sarama.TopicDetail{NumPartitions: int32(k.cfg.KafkaPartitions), ReplicationFactor: -1},
+	}, logger)
+}
+
+func (k *kafkaBackend) ready(ctx context.Context) error {
+	done := make(chan error, 1)
+	go func() { done <- k.pub.ready(k.cfg.KafkaTopic) }()
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// resume has nothing to do: offsets not committed by a crashed run are redelivered to the group.
+func (k *kafkaBackend) resume(context.Context, []string) (int, error) {
+	return 0, nil
+}
+
+func (k *kafkaBackend) status(ctx context.Context) (slog.Value, error) {
+	done := make(chan struct{})
+	var (
+		status KafkaGroupStatus
+		err    error
+	)
+	go func() {
+		defer close(done)
+		status, err = KafkaQueueStatus(k.cfg)
+	}()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		return slog.Value{}, ctx.Err()
+	}
+	if err != nil {
+		return slog.Value{}, err
+	}
+	return status.LogValue(), nil
+}
+
+func (k *kafkaBackend) drain(context.Context) error {
+	return nil
+}
+
+func (k *kafkaBackend) close() error {
+	return k.pub.Close()
+}

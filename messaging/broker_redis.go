@@ -1,0 +1,56 @@
+package messaging
+
+import (
+	"context"
+	"log/slog"
+
+	"github.com/ThreeDotsLabs/watermill"
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/redis/go-redis/v9"
+)
+
+// redisBackend is the Redis Streams broker: RedisPublisher, and watermill-redisstream consumer-group
+// subscribers with their own clients.
+type redisBackend struct {
+	cfg    Config
+	client *redis.Client
+	pub    *RedisPublisher
+}
+
+func newRedisBackend(cfg Config) *redisBackend {
+	client := NewRedisClient(cfg, 0)
+	return &redisBackend{cfg: cfg, client: client, pub: NewRedisPublisher(client, cfg.PublishTimeout)}
+}
+
+func (r *redisBackend) publisher() message.Publisher {
+	return r.pub
+}
+
+func (r *redisBackend) newSubscriber(consumer string, logger watermill.LoggerAdapter) (message.Subscriber, error) {
+	// A subscriber closes its client when it stops, so each one gets its own.
+	return NewRedisSubscriber(r.cfg, NewRedisClient(r.cfg, 4), consumer, logger)
+}
+
+func (r *redisBackend) ready(ctx context.Context) error {
+	return PingRedis(ctx, r.client)
+}
+
+func (r *redisBackend) resume(ctx context.Context, consumers []string) (int, error) {
+	return ReclaimOwn(ctx, r.client, r.cfg, consumers)
+}
+
+func (r *redisBackend) status(ctx context.Context) (slog.Value, error) {
+	status, err := QueueStatus(ctx, r.client, r.cfg.Stream, r.cfg.ConsumerGroup)
+	if err != nil {
+		return slog.Value{}, err
+	}
+	return status.LogValue(), nil
+}
+
+func (r *redisBackend) drain(context.Context) error {
+	return nil
+}
+
+func (r *redisBackend) close() error {
+	return r.client.Close()
+}

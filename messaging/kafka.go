@@ -1,0 +1,62 @@
+package messaging
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/IBM/sarama"
+)
+
+// PartitionKeyKey is the metadata key whose value a keyed broker (Kafka) uses as the message key: messages
+// with the same key go to the same partition and stay in order.
+const PartitionKeyKey = "partition_key"
+
+// kafkaConfig is the Sarama configuration of every Kafka client the project builds, named clientID.
+func kafkaConfig(cfg Config, clientID string) *sarama.Config {
+	c := sarama.NewConfig()
+	c.ClientID = clientID
+	// A dead cluster must surface as an error within PUBLISH_TIMEOUT, not after minutes of retries.
+	c.Net.DialTimeout = time.Second
+	c.Net.ReadTimeout = cfg.PublishTimeout + 5*time.Second
+	c.Net.WriteTimeout = cfg.PublishTimeout
+	c.Metadata.Retry.Max = 1
+	c.Metadata.Retry.Backoff = 250 * time.Millisecond
+	// Topics are created with KAFKA_PARTITIONS partitions (ensureTopic), never with a broker's default.
+	c.Metadata.AllowAutoTopicCreation = false
+
+	// Acknowledged means written to every in-sync replica; the idempotent producer keeps each partition
+	// in publish order and free of duplicates through its own retries.
+	c.Producer.RequiredAcks = sarama.WaitForAll
+	c.Producer.Idempotent = true
+	c.Net.MaxOpenRequests = 1
+	c.Producer.Return.Successes = true
+	c.Producer.Retry.Max = 3
+	c.Producer.Retry.Backoff = 100 * time.Millisecond
+	c.Producer.Timeout = cfg.PublishTimeout
+
+	// A new group starts at the beginning of the topic, so events published before the first processor
+	// started are not missed. Offsets are committed (after the handler's ack) every second.
+	c.Consumer.Return.Errors = true
+	c.Consumer.Offsets.Initial = sarama.OffsetOldest
+	c.Consumer.Offsets.AutoCommit.Interval = time.Second
+	c.Consumer.Group.Heartbeat.Interval = time.Second
+	c.Consumer.Group.Session.Timeout = 10 * time.Second
+	c.Consumer.Group.Rebalance.Timeout = cfg.KafkaRebalanceTimeout
+	return c
+}
+
+// ensureTopic creates topic with partitions partitions and the cluster's default replication factor,
+// unless it exists already (then it is left as it is).
+func ensureTopic(brokers []string, config *sarama.Config, topic string, partitions int) error {
+	admin, err := sarama.NewClusterAdmin(brokers, config)
+	if err != nil {
+		return fmt.Errorf("kafka admin: %w", err)
+	}
+	defer admin.Close()
+	detail := &sarama.TopicDetail{NumPartitions: int32(partitions), ReplicationFactor: -1}
+	if err := admin.CreateTopic(topic, detail, false); err != nil && !errors.Is(err, sarama.ErrTopicAlreadyExists) {
+		return fmt.Errorf("create topic %s: %w", topic, err)
+	}
+	return nil
+}
