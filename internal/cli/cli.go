@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 
@@ -23,6 +24,10 @@ func Main[C any](service string, run func(ctx context.Context, cfg C, log *slog.
 	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level(os.Getenv("LOG_LEVEL"))})).With("service", service)
 	slog.SetDefault(log)
 	messaging.SetRedisLogger(log)
+	if os.Getenv("GOMEMLIMIT") == "" {
+		// A soft limit: the garbage collector works harder near it instead of letting the heap double.
+		debug.SetMemoryLimit(defaultMemoryLimit)
+	}
 
 	cfg, err := env.ParseAs[C]()
 	if err != nil {
@@ -44,6 +49,9 @@ func Main[C any](service string, run func(ctx context.Context, cfg C, log *slog.
 		os.Exit(1)
 	}
 }
+
+// defaultMemoryLimit is the Go runtime's soft memory limit unless GOMEMLIMIT sets another.
+const defaultMemoryLimit = 48 << 20
 
 func level(s string) slog.Level {
 	var l slog.Level
