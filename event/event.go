@@ -7,7 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
-	"unicode/utf8"
+
+	"github.com/analytics-pipeline/analytics/internal/jsonstr"
 )
 
 // PageView is the event type counted as a view and in top paths.
@@ -57,16 +58,16 @@ const eventOverhead = len(`{"event_id":"","site_id":"","event_type":"","path":""
 // appendJSON appends e as json.Marshal encodes it.
 func (e *Event) appendJSON(b []byte) ([]byte, error) {
 	b = append(b, `{"event_id":`...)
-	b = appendString(b, e.EventID)
+	b = jsonstr.Append(b, e.EventID)
 	b = append(b, `,"site_id":`...)
-	b = appendString(b, e.SiteID)
+	b = jsonstr.Append(b, e.SiteID)
 	b = append(b, `,"event_type":`...)
-	b = appendString(b, e.EventType)
+	b = jsonstr.Append(b, e.EventType)
 	b = append(b, `,"path":`...)
-	b = appendString(b, e.Path)
+	b = jsonstr.Append(b, e.Path)
 	if e.UserID != "" {
 		b = append(b, `,"user_id":`...)
-		b = appendString(b, e.UserID)
+		b = jsonstr.Append(b, e.UserID)
 	}
 	b = append(b, `,"timestamp":"`...)
 	b, err := e.Timestamp.AppendText(b)
@@ -75,42 +76,6 @@ func (e *Event) appendJSON(b []byte) ([]byte, error) {
 	}
 	return append(b, `"}`...), nil
 }
-
-// appendString appends s as a JSON string escaped exactly as encoding/json escapes it, which it leaves
-// to encoding/json for the rare strings that need escaping.
-func appendString(b []byte, s string) []byte {
-	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			if !plainASCII[c] {
-				return appendMarshalled(b, s)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 || r == '\u2028' || r == '\u2029' {
-			return appendMarshalled(b, s)
-		}
-		i += size
-	}
-	b = append(b, '"')
-	b = append(b, s...)
-	return append(b, '"')
-}
-
-func appendMarshalled(b []byte, s string) []byte {
-	q, _ := json.Marshal(s)
-	return append(b, q...)
-}
-
-// plainASCII tells the ASCII characters encoding/json writes as they are: not control characters,
-// quotes, backslashes or the HTML-sensitive <, > and &.
-var plainASCII = func() (plain [utf8.RuneSelf]bool) {
-	for c := ' '; c < utf8.RuneSelf; c++ {
-		plain[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
-	}
-	return plain
-}()
 
 // Unmarshal decodes a broker message payload: a JSON array of events, or a single event object. It fails
 // when the payload is empty or an event lacks a required field.

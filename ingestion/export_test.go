@@ -13,7 +13,6 @@ var (
 	ParseEvent    = parseEvent
 	ParseEventStd = parseEventStd
 	IsRFC3339     = isRFC3339
-	AppendString  = appendString
 )
 
 // Batch is a parsed POST /events body: its elements' events or problems, or the request's error.

@@ -1,10 +1,10 @@
 package ingestion
 
 import (
-	"encoding/json"
 	"net/http"
 	"strconv"
-	"unicode/utf8"
+
+	"github.com/analytics-pipeline/analytics/internal/jsonstr"
 )
 
 // contentTypeJSON is the Content-Type of every answer, as httpapi.WriteJSON sets it.
@@ -21,9 +21,9 @@ func writeJSON(w http.ResponseWriter, status int, body []byte) {
 // {"success":true,"queued_id":"…","event_id":"…"}.
 func appendAccepted(b []byte, queuedID, eventID string) []byte {
 	b = append(b, `{"success":true,"queued_id":`...)
-	b = appendString(b, queuedID)
+	b = jsonstr.Append(b, queuedID)
 	b = append(b, `,"event_id":`...)
-	b = appendString(b, eventID)
+	b = jsonstr.Append(b, eventID)
 	return append(b, "}\n"...)
 }
 
@@ -52,7 +52,7 @@ func appendBatchRejected(b []byte, batch *parsedBatch) []byte {
 				b = append(b, ',')
 			}
 			first = false
-			b = appendString(b, "["+strconv.Itoa(i)+"] "+p)
+			b = jsonstr.Append(b, "["+strconv.Itoa(i)+"] "+p)
 		}
 	}
 	b = append(b, ']')
@@ -77,57 +77,21 @@ func appendResults(b []byte, batch *parsedBatch, queuedID string) []byte {
 				if j > 0 {
 					b = append(b, ',')
 				}
-				b = appendString(b, p)
+				b = jsonstr.Append(b, p)
 			}
 			b = append(b, "]}"...)
 			continue
 		}
 		if queuedID != "" {
 			b = append(b, `,"queued_id":`...)
-			b = appendString(b, queuedID)
+			b = jsonstr.Append(b, queuedID)
 		}
 		if id := batch.events[next].EventID; id != "" {
 			b = append(b, `,"event_id":`...)
-			b = appendString(b, id)
+			b = jsonstr.Append(b, id)
 		}
 		next++
 		b = append(b, '}')
 	}
 	return append(b, ']')
 }
-
-// appendString appends s as a JSON string escaped exactly as encoding/json escapes it, which it leaves
-// to encoding/json for the rare strings that need escaping.
-func appendString(b []byte, s string) []byte {
-	for i := 0; i < len(s); {
-		if c := s[i]; c < utf8.RuneSelf {
-			if !plainASCII[c] {
-				return appendMarshalled(b, s)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 || r == '\u2028' || r == '\u2029' {
-			return appendMarshalled(b, s)
-		}
-		i += size
-	}
-	b = append(b, '"')
-	b = append(b, s...)
-	return append(b, '"')
-}
-
-func appendMarshalled(b []byte, s string) []byte {
-	q, _ := json.Marshal(s)
-	return append(b, q...)
-}
-
-// plainASCII tells the ASCII characters encoding/json writes as they are: not control characters,
-// quotes, backslashes or the HTML-sensitive <, > and &.
-var plainASCII = func() (plain [utf8.RuneSelf]bool) {
-	for c := ' '; c < utf8.RuneSelf; c++ {
-		plain[c] = c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
-	}
-	return plain
-}()
