@@ -18,9 +18,8 @@ import (
 	"github.com/analytics-pipeline/analytics/messaging"
 )
 
-// recordingPublisher keeps what is published and numbers it; keyed says whether it partitions by key.
+// recordingPublisher keeps what is published and numbers it.
 type recordingPublisher struct {
-	keyed bool
 	mu    sync.Mutex
 	calls [][]*message.Message
 }
