@@ -53,7 +53,7 @@ func newStack(t *testing.T) *stack {
 	dir, err := os.MkdirTemp("", "analytics-fault-")
 	require.NoError(t, err)
 	require.NoError(t, os.Chmod(dir, 0o755), "postgres runs as another user and must reach its directory")
-	cs, err := cluster.NewStack(dir, binDir,
+	cs, err := cluster.NewStack(dir, binDir, cluster.BrokerRedis,
 		"CONSUMER_NAME=fault-processor", "CLAIM_IDLE=5s", "CLAIM_INTERVAL=1s", "SHUTDOWN_TIMEOUT=10s", "LOG_LEVEL=warn")
 	s := &stack{Stack: cs, t: t}
 	t.Cleanup(s.close)

@@ -19,6 +19,7 @@ import (
 func main() {
 	var cfg bench.Config
 	echo := flag.String("echo", "", "serve the bare POST /event ceiling on this address instead (used by the benchmark itself)")
+	flag.StringVar(&cfg.Broker, "broker", "redis", "broker the services run on: redis, kafka (the development server kafkadev) or memory (the all-in-one process)")
 	flag.DurationVar(&cfg.Duration, "duration", 10*time.Second, "length of each HTTP figure")
 	flag.IntVar(&cfg.Conns, "conns", 64, "keep-alive connections for the POST figures")
 	flag.IntVar(&cfg.Events, "events", 1_000_000, "process at least this many events")

@@ -6,58 +6,78 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/redis/go-redis/v9"
 
 	"github.com/analytics-pipeline/analytics/internal/cluster"
-	"github.com/analytics-pipeline/analytics/messaging"
 )
 
-// measureProcessing starts the processor on a stream that already holds at least want events and returns
-// how many it stored and the events per second from its start until the group has read and acknowledged
-// the stream's last entry.
-func measureProcessing(ctx context.Context, s *cluster.Stack, want int64) (int64, float64, error) {
-	client := redis.NewClient(&redis.Options{Addr: s.RedisAddr()})
-	defer client.Close()
-	last, err := client.XRevRangeN(ctx, "events", "+", "-", 1).Result()
-	if err != nil || len(last) == 0 {
-		return 0, 0, fmt.Errorf("read the stream's last entry: %v", err)
-	}
+// measureDrain starts the processor with startProcessor on a broker that already holds want events and
+// returns how many it stored and the events per second from its start until the projections count want
+// events.
+func measureDrain(ctx context.Context, url string, startProcessor func() error, want int64) (int64, float64, error) {
 	start := time.Now()
-	if err := s.Processor.Start(); err != nil {
+	if err := startProcessor(); err != nil {
 		return 0, 0, err
 	}
-	for {
-		status, err := messaging.QueueStatus(ctx, client, "events", "processor_events")
-		if err == nil && status.LastDeliveredID == last[0].ID && status.Pending == 0 {
-			break
-		}
-		select {
-		case <-ctx.Done():
-			return 0, 0, ctx.Err()
-		case <-time.After(10 * time.Millisecond):
-		}
-	}
-	elapsed := time.Since(start)
-	stored, err := countedEvents(ctx, s.Postgres.URL)
+	stored, err := waitCounted(ctx, url, want)
 	if err != nil {
-		return 0, 0, err
+		return stored, 0, err
 	}
-	if stored < want {
-		return stored, 0, fmt.Errorf("processed %d events, ingestion acknowledged %d", stored, want)
-	}
-	return stored, float64(stored) / elapsed.Seconds(), nil
+	return stored, float64(stored) / time.Since(start).Seconds(), nil
 }
 
-// countedEvents is how many events the projections hold (kept exactly in step with the raw table).
-func countedEvents(ctx context.Context, url string) (int64, error) {
+// liveResult is a load processed while it is ingested.
+type liveResult struct {
+	Events   int64         // events acknowledged and counted
+	Ingested time.Duration // from the first request to the last acknowledgement
+	Counted  time.Duration // from the first request to the last event counted
+}
+
+// measureLive waits until the projections count the before events already acknowledged, then sends n
+// more through ingestion with the processor running and times until they are all counted too.
+func measureLive(ctx context.Context, s *cluster.Stack, before int64, n int) (liveResult, error) {
+	if _, err := waitCounted(ctx, s.Postgres.URL, before); err != nil {
+		return liveResult{}, err
+	}
+	start := time.Now()
+	res := cluster.Load{URL: s.IngestionURL, Events: n, Batch: 100, Workers: 8, Prefix: "live"}.Run(ctx, nil)
+	if len(res.Acked) < n {
+		return liveResult{}, fmt.Errorf("%d of %d events acknowledged", len(res.Acked), n)
+	}
+	ingested := time.Since(start)
+	if _, err := waitCounted(ctx, s.Postgres.URL, before+int64(n)); err != nil {
+		return liveResult{}, err
+	}
+	return liveResult{Events: int64(n), Ingested: ingested, Counted: time.Since(start)}, nil
+}
+
+// stallTimeout is how long the count may stand still before waitCounted gives up.
+const stallTimeout = 2 * time.Minute
+
+// waitCounted polls the projections until they count at least want events, and returns their count.
+func waitCounted(ctx context.Context, url string, want int64) (int64, error) {
 	conn, err := pgx.Connect(ctx, url)
 	if err != nil {
 		return 0, fmt.Errorf("connect: %w", err)
 	}
 	defer conn.Close(ctx)
-	var n int64
-	if err := conn.QueryRow(ctx, `SELECT coalesce(sum(total_events), 0) FROM daily_aggregates`).Scan(&n); err != nil {
-		return 0, fmt.Errorf("count events: %w", err)
+	last, progressed := int64(-1), time.Now()
+	for {
+		var n int64
+		if err := conn.QueryRow(ctx, `SELECT coalesce(sum(total_events), 0) FROM daily_aggregates`).Scan(&n); err != nil {
+			return 0, fmt.Errorf("count events: %w", err)
+		}
+		if n >= want {
+			return n, nil
+		}
+		if n != last {
+			last, progressed = n, time.Now()
+		} else if time.Since(progressed) > stallTimeout {
+			return n, fmt.Errorf("%d of %d events counted, none more for %s (see the processor's log in the bench directory)", n, want, stallTimeout)
+		}
+		select {
+		case <-ctx.Done():
+			return n, fmt.Errorf("%d of %d events counted: %w", n, want, ctx.Err())
+		case <-time.After(10 * time.Millisecond):
+		}
 	}
-	return n, nil
 }

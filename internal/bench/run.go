@@ -14,6 +14,9 @@ import (
 
 // Config holds the benchmark's parameters.
 type Config struct {
+	// Broker is the broker the services run on: redis, kafka (the development server kafkadev) or memory
+	// (the all-in-one process).
+	Broker      string
 	Duration    time.Duration // each HTTP figure
 	Conns       int           // connections for the POST figures
 	Events      int           // at least this many events are processed
@@ -42,6 +45,9 @@ const (
 // Run provisions a private Postgres and Redis, builds and starts the services, measures every figure
 // with its ceiling in the same run and returns the table's rows.
 func Run(ctx context.Context, cfg Config) ([]Row, error) {
+	if !slices.Contains([]string{cluster.BrokerRedis, cluster.BrokerKafka, cluster.BrokerMemory}, cfg.Broker) {
+		return nil, fmt.Errorf("unknown broker %q: want redis, kafka or memory", cfg.Broker)
+	}
 	dir, err := os.MkdirTemp("", "analytics-bench-")
 	if err != nil {
 		return nil, err
@@ -59,8 +65,8 @@ func Run(ctx context.Context, cfg Config) ([]Row, error) {
 	if err != nil {
 		return nil, err
 	}
-	logf(cfg, "starting Postgres and Redis in %s", dir)
-	s, err := cluster.NewStack(dir, binDir, "LOG_LEVEL=warn")
+	logf(cfg, "starting Postgres and the %s broker in %s", cfg.Broker, dir)
+	s, err := cluster.NewStack(dir, binDir, cfg.Broker, "LOG_LEVEL=warn")
 	defer s.Close()
 	if err != nil {
 		return nil, err
@@ -68,7 +74,7 @@ func Run(ctx context.Context, cfg Config) ([]Row, error) {
 	if err := s.Migrate(); err != nil {
 		return nil, err
 	}
-	m := &measurement{cfg: cfg, stack: s, binDir: binDir}
+	m := &measurement{cfg: cfg, stack: s, binDir: binDir, started: map[*cluster.Service]bool{}}
 	steps := []struct {
 		name string
 		run  func(context.Context) error
@@ -95,8 +101,17 @@ type measurement struct {
 	binDir   string
 	ingested int64 // events ingestion acknowledged
 	rows     []Row
-	// ingestionUp and reportingUp say whether those services run already.
-	ingestionUp, reportingUp bool
+	// started holds the services started so far (with memory, one process is all three).
+	started map[*cluster.Service]bool
+}
+
+// start starts svc unless it runs already.
+func (m *measurement) start(svc *cluster.Service) error {
+	if m.started[svc] {
+		return nil
+	}
+	m.started[svc] = true
+	return svc.Start()
 }
 
 func (m *measurement) add(r Row) {

@@ -37,6 +37,8 @@ func ModuleRoot() (string, error) {
 type Service struct {
 	proc process
 	port int
+	// morePorts are further ports Start waits for (the all-in-one process serves two).
+	morePorts []int
 }
 
 // NewService prepares binary from binDir with env (KEY=VALUE) added to this process's environment,
@@ -54,6 +56,12 @@ func (s *Service) WithArgs(args ...string) *Service {
 	return s
 }
 
+// alsoWaitingFor makes Start wait until the service listens on ports too.
+func (s *Service) alsoWaitingFor(ports ...int) *Service {
+	s.morePorts = append(s.morePorts, ports...)
+	return s
+}
+
 // Start runs the service and, when it serves HTTP, waits until it listens.
 func (s *Service) Start() error {
 	if err := s.proc.start(); err != nil {
@@ -62,7 +70,12 @@ func (s *Service) Start() error {
 	if s.port == 0 {
 		return nil
 	}
-	return s.proc.waitTCP(s.port, 60*time.Second)
+	for _, port := range append([]int{s.port}, s.morePorts...) {
+		if err := s.proc.waitTCP(port, serviceWait); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Kill9 kills the service at once.

@@ -5,14 +5,30 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"time"
 )
 
-// Stack is one private pipeline: its own Postgres and Redis, and the three services prepared (not yet
+// Broker names a stack can run on, the values of BROKER.
+const (
+	BrokerRedis  = "redis"
+	BrokerKafka  = "kafka"
+	BrokerMemory = "memory"
+)
+
+// Stack is one private pipeline: its own Postgres and broker, and the services prepared (not yet
 // started) as processes configured for them.
+//
+// With Redis, Redis runs as a process; with Kafka, the development Kafka-protocol server (kafkadev) does.
+// With the in-process memory broker there is one all-in-one process, and Ingestion, Processor and
+// Reporting are the same Service.
 type Stack struct {
-	Dir       string
-	Postgres  *Postgres
-	Redis     *Redis
+	Dir      string
+	Broker   string
+	Postgres *Postgres
+	Redis    *Redis   // nil unless Broker is redis
+	Kafka    *Service // kafkadev; nil unless Broker is kafka
+	// Ingestion, Processor and Reporting run the three services; one all-in-one Service with memory.
 	Ingestion *Service
 	Processor *Service
 	Reporting *Service
@@ -23,11 +39,11 @@ type Stack struct {
 	binDir string
 }
 
-// NewStack starts Postgres and Redis with their data under dir (which must be reachable by the postgres
-// user when running as root) and prepares the services from binDir; env adds or overrides variables.
-// Close stops everything, also after an error.
-func NewStack(dir, binDir string, env ...string) (*Stack, error) {
-	s := &Stack{Dir: dir, binDir: binDir}
+// NewStack starts Postgres and broker's server with their data under dir (which must be reachable by
+// the postgres user when running as root) and prepares the services from binDir; env adds or overrides
+// variables. Close stops everything, also after an error.
+func NewStack(dir, binDir, broker string, env ...string) (*Stack, error) {
+	s := &Stack{Dir: dir, Broker: broker, binDir: binDir}
 	ports := make([]int, 4)
 	for i := range ports {
 		port, err := FreePort()
@@ -40,21 +56,37 @@ func NewStack(dir, binDir string, env ...string) (*Stack, error) {
 	if s.Postgres, err = StartPostgres(filepath.Join(dir, "postgres"), ports[0]); err != nil {
 		return s, err
 	}
-	redisDir := filepath.Join(dir, "redis")
-	if err := os.MkdirAll(redisDir, 0o755); err != nil {
-		return s, fmt.Errorf("redis dir: %w", err)
+	s.Env = []string{"DATABASE_URL=" + s.Postgres.URL, "BROKER=" + broker,
+		fmt.Sprint("INGESTION_PORT=", ports[2]), fmt.Sprint("REPORTING_PORT=", ports[3])}
+	switch broker {
+	case BrokerRedis:
+		redisDir := filepath.Join(dir, "redis")
+		if err := os.MkdirAll(redisDir, 0o755); err != nil {
+			return s, fmt.Errorf("redis dir: %w", err)
+		}
+		if s.Redis, err = StartRedis(redisDir, ports[1]); err != nil {
+			return s, err
+		}
+		s.Env = append(s.Env, "REDIS_HOST=127.0.0.1", fmt.Sprint("REDIS_PORT=", ports[1]))
+	case BrokerKafka:
+		s.Env = append(s.Env, fmt.Sprint("KAFKA_BROKERS=127.0.0.1:", ports[1]))
+		s.Kafka = NewService(binDir, "kafkadev", dir, ports[1], slices.Concat(s.Env, env)...)
+		if err := s.Kafka.Start(); err != nil {
+			return s, err
+		}
+	case BrokerMemory:
+	default:
+		return s, fmt.Errorf("unknown broker %q", broker)
 	}
-	if s.Redis, err = StartRedis(redisDir, ports[1]); err != nil {
-		return s, err
+	s.Env = append(s.Env, env...)
+	if broker == BrokerMemory {
+		all := NewService(binDir, "analytics", dir, ports[2], s.Env...).alsoWaitingFor(ports[3])
+		s.Ingestion, s.Processor, s.Reporting = all, all, all
+	} else {
+		s.Ingestion = NewService(binDir, "ingestion", dir, ports[2], s.Env...)
+		s.Processor = NewService(binDir, "processor", dir, 0, s.Env...)
+		s.Reporting = NewService(binDir, "reporting", dir, ports[3], s.Env...)
 	}
-	s.Env = append([]string{
-		"DATABASE_URL=" + s.Postgres.URL,
-		"REDIS_HOST=127.0.0.1", fmt.Sprint("REDIS_PORT=", ports[1]),
-		fmt.Sprint("INGESTION_PORT=", ports[2]), fmt.Sprint("REPORTING_PORT=", ports[3]),
-	}, env...)
-	s.Ingestion = NewService(binDir, "ingestion", dir, ports[2], s.Env...)
-	s.Processor = NewService(binDir, "processor", dir, 0, s.Env...)
-	s.Reporting = NewService(binDir, "reporting", dir, ports[3], s.Env...)
 	s.IngestionURL = fmt.Sprint("http://127.0.0.1:", ports[2])
 	s.ReportingURL = fmt.Sprint("http://127.0.0.1:", ports[3])
 	return s, nil
@@ -75,9 +107,9 @@ func (s *Stack) RedisAddr() string {
 	return fmt.Sprint("127.0.0.1:", s.Redis.Port)
 }
 
-// Close stops the services, Redis and Postgres.
+// Close stops the services, the broker's server and Postgres.
 func (s *Stack) Close() {
-	for _, svc := range []*Service{s.Ingestion, s.Processor, s.Reporting} {
+	for _, svc := range []*Service{s.Ingestion, s.Processor, s.Reporting, s.Kafka} {
 		if svc != nil {
 			svc.Stop()
 		}
@@ -89,3 +121,6 @@ func (s *Stack) Close() {
 		s.Postgres.Stop()
 	}
 }
+
+// serviceWait bounds how long Start waits for a service to listen.
+const serviceWait = 60 * time.Second
