@@ -77,7 +77,8 @@ func testHorizontalScale(t *testing.T, broker string) {
 		}
 	}
 	if broker == messaging.BrokerKafka {
-		waitForKafkaGroup(t, msgCfg, 4)
+		// A Kafka processor is one group member, whatever its concurrency.
+		waitForKafkaGroup(t, msgCfg, len(processors))
 	}
 
 	ingestionURL, reportingURL := "http://"+ingestLn.Addr().String(), "http://"+reportLn.Addr().String()

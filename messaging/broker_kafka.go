@@ -3,15 +3,12 @@ package messaging
 import (
 	"context"
 	"log/slog"
-	"time"
 
-	"github.com/IBM/sarama"
 	"github.com/ThreeDotsLabs/watermill"
-	"github.com/ThreeDotsLabs/watermill-kafka/v3/pkg/kafka"
 	"github.com/ThreeDotsLabs/watermill/message"
 )
 
-// kafkaBackend is the Kafka broker: KafkaPublisher, and watermill-kafka subscribers that are each a
+// kafkaBackend is the Kafka broker: KafkaPublisher, and subscribers (kafkaSubscriber) that are each a
 // member of the processors' consumer group, so the topic's partitions are shared among every subscriber
 // of every processor.
 type kafkaBackend struct {
@@ -27,18 +24,9 @@ func (k *kafkaBackend) publisher() message.Publisher {
 	return k.pub
 }
 
-// newSubscriber returns a consumer-group member whose Kafka client id is consumer. It handles one message
-// per partition it owns at a time, in order, and commits an offset only after its message is acknowledged.
+// newSubscriber returns a consumer-group member whose Kafka client id is consumer (kafkaSubscriber).
 func (k *kafkaBackend) newSubscriber(consumer string, logger watermill.LoggerAdapter) (message.Subscriber, error) {
-	return kafka.NewSubscriber(kafka.SubscriberConfig{
-		Brokers:                k.cfg.KafkaBrokers,
-		Unmarshaler:            kafka.DefaultMarshaler{},
-		OverwriteSaramaConfig:  kafkaConfig(k.cfg, consumer),
-		ConsumerGroup:          k.cfg.KafkaConsumerGroup,
-		NackResendSleep:        k.cfg.RetryInitialInterval,
-		ReconnectRetrySleep:    time.Second,
-		InitializeTopicDetails: &sarama.TopicDetail{NumPartitions: int32(k.cfg.KafkaPartitions), ReplicationFactor: -1},
-	}, logger)
+	return newKafkaSubscriber(k.cfg, consumer, logger), nil
 }
 
 func (k *kafkaBackend) ready(ctx context.Context) error {

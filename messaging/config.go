@@ -39,6 +39,9 @@ type Config struct {
 	// KafkaRebalanceTimeout is how long the group waits for its members to rejoin a rebalance: a member
 	// still busy with a message by then leaves the group, and its partitions go to the others.
 	KafkaRebalanceTimeout time.Duration `env:"KAFKA_REBALANCE_TIMEOUT" envDefault:"30s"`
+	// KafkaInFlightBytes bounds the payload bytes one subscriber has handed out and not yet had
+	// acknowledged, over all its partitions (it always hands out at least one message).
+	KafkaInFlightBytes int64 `env:"KAFKA_IN_FLIGHT_BYTES" envDefault:"1048576"`
 	// ConsumerName is the stable prefix of this process's consumer names; empty means the host name.
 	ConsumerName string `env:"CONSUMER_NAME"`
 	// ClaimIdle is how long a message may stay pending with a dead consumer before another claims it.
@@ -86,6 +89,9 @@ func (c *Config) SetDefaults() {
 	if c.KafkaRebalanceTimeout == 0 {
 		c.KafkaRebalanceTimeout = 30 * time.Second
 	}
+	if c.KafkaInFlightBytes == 0 {
+		c.KafkaInFlightBytes = 1 << 20
+	}
 	if c.ClaimIdle == 0 {
 		c.ClaimIdle = 30 * time.Second
 	}
@@ -127,6 +133,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("KAFKA_PARTITIONS=%d: must be positive", c.KafkaPartitions)
 	case c.KafkaRebalanceTimeout <= 0:
 		return errors.New("KAFKA_REBALANCE_TIMEOUT must be positive")
+	case c.KafkaInFlightBytes < 1:
+		return fmt.Errorf("KAFKA_IN_FLIGHT_BYTES=%d: must be positive", c.KafkaInFlightBytes)
 	case c.ClaimIdle <= 0 || c.ClaimInterval <= 0:
 		return errors.New("CLAIM_IDLE and CLAIM_INTERVAL must be positive")
 	case c.RetryMax < 0 || c.ThrottlePerSecond < 0:

@@ -26,6 +26,7 @@ func TestSetDefaultsFillsZeroValues(t *testing.T) {
 		KafkaConsumerGroup:    "processor_events",
 		KafkaPartitions:       16,
 		KafkaRebalanceTimeout: 30 * time.Second,
+		KafkaInFlightBytes:    1 << 20,
 		ClaimIdle:             30 * time.Second,
 		ClaimInterval:         5 * time.Second,
 		PublishTimeout:        3 * time.Second,
@@ -63,6 +64,7 @@ func TestSetDefaultsKeepsSetValues(t *testing.T) {
 		KafkaConsumerGroup:    "reporting_clicks",
 		KafkaPartitions:       64,
 		KafkaRebalanceTimeout: time.Minute,
+		KafkaInFlightBytes:    4 << 20,
 		ConsumerName:          "worker",
 		ClaimIdle:             time.Minute,
 		ClaimInterval:         10 * time.Second,
@@ -97,6 +99,7 @@ func TestValidate(t *testing.T) {
 		{name: "empty_kafka_group", change: func(c *messaging.Config) { c.KafkaConsumerGroup = "" }, wantErr: "KAFKA_CONSUMER_GROUP"},
 		{name: "zero_kafka_partitions", change: func(c *messaging.Config) { c.KafkaPartitions = 0 }, wantErr: "KAFKA_PARTITIONS"},
 		{name: "zero_kafka_rebalance_timeout", change: func(c *messaging.Config) { c.KafkaRebalanceTimeout = 0 }, wantErr: "KAFKA_REBALANCE_TIMEOUT"},
+		{name: "zero_kafka_in_flight_bytes", change: func(c *messaging.Config) { c.KafkaInFlightBytes = 0 }, wantErr: "KAFKA_IN_FLIGHT_BYTES"},
 		{name: "zero_port", change: func(c *messaging.Config) { c.RedisPort = 0 }, wantErr: "REDIS_PORT"},
 		{name: "negative_port", change: func(c *messaging.Config) { c.RedisPort = -1 }, wantErr: "REDIS_PORT"},
 		{name: "port_too_large", change: func(c *messaging.Config) { c.RedisPort = 65536 }, wantErr: "REDIS_PORT"},
@@ -161,10 +164,12 @@ func TestConsumerNames(t *testing.T) {
 
 	cases := []struct {
 		name   string
+		broker string
 		prefix string
 		n      int
 		want   []string
 	}{
+		{name: "kafka_one_group_member", broker: messaging.BrokerKafka, prefix: "worker", n: 16, want: []string{"worker-0"}},
 		{name: "configured_prefix", prefix: "processor-a", n: 3, want: []string{"processor-a-0", "processor-a-1", "processor-a-2"}},
 		{name: "single_consumer", prefix: "worker", n: 1, want: []string{"worker-0"}},
 		{name: "no_consumers", prefix: "worker", n: 0, want: []string{}},
@@ -173,7 +178,7 @@ func TestConsumerNames(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			cfg := messaging.Config{ConsumerName: tc.prefix}
+			cfg := messaging.Config{Broker: tc.broker, ConsumerName: tc.prefix}
 			names := messaging.ConsumerNames(cfg, tc.n)
 			require.Equal(t, tc.want, names)
 			require.Equal(t, names, messaging.ConsumerNames(cfg, tc.n), "names must be stable across calls")

@@ -33,9 +33,15 @@ func NewRedisSubscriber(cfg Config, client *redis.Client, consumer string, logge
 	return sub, nil
 }
 
-// ConsumerNames returns n stable consumer names for this process: the configured prefix (or the host
-// name) followed by an index, so a restarted processor reads under the same names as before.
+// ConsumerNames returns the stable consumer names of a process that wants n messages handled at once: the
+// configured prefix (or the host name) followed by an index, so a restarted processor reads under the same
+// names as before. A Redis or memory subscriber holds one message at a time, so there are n names. A Kafka
+// subscriber hands out many messages at once (KAFKA_IN_FLIGHT_BYTES), so a process needs one group member:
+// more would only split its partitions and rebalance the group each time one joins or leaves.
 func ConsumerNames(cfg Config, n int) []string {
+	if cfg.Broker == BrokerKafka {
+		n = min(n, 1)
+	}
 	prefix := cfg.ConsumerName
 	if prefix == "" {
 		prefix, _ = os.Hostname()

@@ -132,7 +132,7 @@ func (p *Processor) Run(ctx context.Context) error {
 		case <-ctx.Done():
 		}
 	}()
-	log.Info("processor started", "broker", p.broker.Name(), "topic", topic, "consumers", cfg.Concurrency,
+	log.Info("processor started", "broker", p.broker.Name(), "topic", topic, "consumers", len(consumers),
 		"resumed_own_pending", resumed, "batch_size", cfg.BatchSize, "writers", cfg.Writers, "batch_wait", cfg.BatchWait)
 	if err := router.Run(ctx); err != nil {
 		if ctx.Err() != nil && errors.Is(err, context.Canceled) {
