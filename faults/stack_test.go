@@ -47,14 +47,24 @@ type stack struct {
 	t *testing.T
 }
 
-// newStack starts everything and stops it when the test ends; on failure it prints the services' logs.
+// newStack starts everything on Redis and stops it when the test ends; on failure it prints the
+// services' logs.
 func newStack(t *testing.T) *stack {
+	t.Helper()
+	return newStackOn(t, cluster.BrokerRedis)
+}
+
+// newStackOn is newStack on broker (redis, or kafka served by kafkadev).
+func newStackOn(t *testing.T, broker string) *stack {
 	t.Helper()
 	dir, err := os.MkdirTemp("", "analytics-fault-")
 	require.NoError(t, err)
 	require.NoError(t, os.Chmod(dir, 0o755), "postgres runs as another user and must reach its directory")
-	cs, err := cluster.NewStack(dir, binDir, cluster.BrokerRedis,
-		"CONSUMER_NAME=fault-processor", "CLAIM_IDLE=5s", "CLAIM_INTERVAL=1s", "SHUTDOWN_TIMEOUT=10s", "LOG_LEVEL=warn")
+	// A killed Kafka member's partitions move to its successor after the session timeout (10 s); a
+	// shorter rebalance timeout bounds how long the group waits for members that do not rejoin.
+	cs, err := cluster.NewStack(dir, binDir, broker,
+		"CONSUMER_NAME=fault-processor", "CLAIM_IDLE=5s", "CLAIM_INTERVAL=1s", "SHUTDOWN_TIMEOUT=10s", "LOG_LEVEL=warn",
+		"KAFKA_REBALANCE_TIMEOUT=5s")
 	s := &stack{Stack: cs, t: t}
 	t.Cleanup(s.close)
 	require.NoError(t, err)
@@ -67,7 +77,7 @@ func newStack(t *testing.T) *stack {
 func (s *stack) close() {
 	s.Close()
 	if s.t.Failed() {
-		for _, name := range []string{"ingestion.log", "processor.log", "reporting.log", "redis/redis.log", "postgres/postgres.log"} {
+		for _, name := range []string{"ingestion.log", "processor.log", "reporting.log", "kafkadev.log", "redis/redis.log", "postgres/postgres.log"} {
 			b, _ := os.ReadFile(filepath.Join(s.Dir, name))
 			s.t.Logf("---- %s (last 3000 bytes)\n%s", name, tail(string(b), 3000))
 		}
