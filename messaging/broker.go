@@ -73,7 +73,7 @@ func NewBroker(cfg Config, log *slog.Logger, opts ...BrokerOption) (*Broker, err
 		if !o.shared {
 			return nil, ErrMemoryNotShared
 		}
-		b.backend = newMemoryBackend(wmLog)
+		b.backend = newMemoryBackend(cfg, wmLog)
 	}
 	return b, nil
 }

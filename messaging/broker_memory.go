@@ -2,6 +2,7 @@ package messaging
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"strconv"
 	"sync"
@@ -11,6 +12,7 @@ import (
 	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/ThreeDotsLabs/watermill/pubsub/gochannel"
+	"golang.org/x/sync/semaphore"
 )
 
 // memoryBackend is the in-process broker: Watermill's GoChannel, not persistent, Publish not waiting for
@@ -19,11 +21,19 @@ import (
 // nothing published is dropped for want of a subscriber) and its subscribers compete for the messages of
 // that one subscription. A Nack, or a subscriber closed before its message was acknowledged, sends the
 // message again. Nothing survives the process.
+//
+// The messages published and not yet acknowledged hold at most MEMORY_BUFFER_BYTES of payload: a Publish
+// waits for room up to PUBLISH_TIMEOUT and then fails, so ingestion answers 503 instead of the process
+// growing without bound while Postgres is slower than the load, or down.
 type memoryBackend struct {
 	channel *gochannel.GoChannel
 	ctx     context.Context
 	cancel  context.CancelFunc
 	pub     *memoryPublisher
+	// room is the payload bytes the unacknowledged messages may still take; capacity is its size.
+	room           *semaphore.Weighted
+	capacity       int64
+	publishTimeout time.Duration
 
 	mu     sync.Mutex
 	topics map[string]<-chan *message.Message
@@ -31,10 +41,13 @@ type memoryBackend struct {
 	unacked atomic.Int64
 }
 
-func newMemoryBackend(logger watermill.LoggerAdapter) *memoryBackend {
+func newMemoryBackend(cfg Config, logger watermill.LoggerAdapter) *memoryBackend {
 	m := &memoryBackend{
-		channel: gochannel.NewGoChannel(gochannel.Config{}, logger),
-		topics:  map[string]<-chan *message.Message{},
+		channel:        gochannel.NewGoChannel(gochannel.Config{}, logger),
+		topics:         map[string]<-chan *message.Message{},
+		room:           semaphore.NewWeighted(cfg.MemoryBufferBytes),
+		capacity:       cfg.MemoryBufferBytes,
+		publishTimeout: cfg.PublishTimeout,
 	}
 	m.ctx, m.cancel = context.WithCancel(context.Background())
 	m.pub = &memoryPublisher{backend: m}
@@ -89,6 +102,33 @@ func (m *memoryBackend) drain(ctx context.Context) error {
 	return nil
 }
 
+// weight is the room msg takes: its payload, and never more than the whole buffer, so that any message
+// fits alone.
+func (m *memoryBackend) weight(msg *message.Message) int64 {
+	return max(1, min(int64(len(msg.Payload)), m.capacity))
+}
+
+// reserve waits until msgs fit in the buffer, up to the publish timeout.
+func (m *memoryBackend) reserve(msgs []*message.Message) error {
+	ctx, cancel := context.WithTimeout(m.ctx, m.publishTimeout)
+	defer cancel()
+	for i, msg := range msgs {
+		if err := m.room.Acquire(ctx, m.weight(msg)); err != nil {
+			for _, taken := range msgs[:i] {
+				m.room.Release(m.weight(taken))
+			}
+			return fmt.Errorf("in-process broker full (%d bytes unacknowledged) for %s: %w", m.capacity, m.publishTimeout, err)
+		}
+	}
+	return nil
+}
+
+// acknowledged frees what msg held once it is acknowledged.
+func (m *memoryBackend) acknowledged(msg *message.Message) {
+	m.unacked.Add(-1)
+	m.room.Release(m.weight(msg))
+}
+
 func (m *memoryBackend) close() error {
 	m.cancel()
 	return m.channel.Close()
@@ -100,14 +140,20 @@ type memoryPublisher struct {
 	seq     atomic.Int64
 }
 
-// Publish hands msgs to the topic's subscription; it returns before they are consumed.
+// Publish hands msgs to the topic's subscription; it returns before they are consumed, once they fit in
+// the buffer (see memoryBackend).
 func (p *memoryPublisher) Publish(topic string, msgs ...*message.Message) error {
 	if _, err := p.backend.subscription(topic); err != nil {
 		return err
 	}
+	if err := p.backend.reserve(msgs); err != nil {
+		return err
+	}
 	p.backend.unacked.Add(int64(len(msgs)))
 	if err := p.backend.channel.Publish(topic, msgs...); err != nil {
-		p.backend.unacked.Add(-int64(len(msgs)))
+		for _, msg := range msgs {
+			p.backend.acknowledged(msg)
+		}
 		return err
 	}
 	for _, msg := range msgs {
@@ -183,12 +229,12 @@ func (s *memorySubscriber) settle(msg *message.Message, stop <-chan struct{}, ca
 	defer cancel()
 	select {
 	case <-msg.Acked():
-		s.backend.unacked.Add(-1)
+		s.backend.acknowledged(msg)
 	case <-msg.Nacked():
 	case <-stop:
 		if !msg.Nack() {
 			<-msg.Acked()
-			s.backend.unacked.Add(-1)
+			s.backend.acknowledged(msg)
 		}
 	}
 }

@@ -159,3 +159,34 @@ func TestMemoryBrokerDrainsAndCountsOnce(t *testing.T) {
 	defer cancel()
 	require.NoError(t, broker.Drain(ctx))
 }
+
+func TestMemoryBrokerPublishWaitsForRoomThenFails(t *testing.T) {
+	t.Parallel()
+	cfg := messaging.Config{Broker: messaging.BrokerMemory, MemoryBufferBytes: 100, PublishTimeout: 200 * time.Millisecond}
+	broker, err := messaging.NewBroker(cfg, slog.New(slog.DiscardHandler), messaging.Shared())
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, broker.Close()) })
+	payload := func() *message.Message { return message.NewMessage(watermill.NewUUID(), make([]byte, 60)) }
+
+	require.NoError(t, broker.Publisher().Publish("events", payload()))
+	start := time.Now()
+	err = broker.Publisher().Publish("events", payload())
+	require.ErrorContains(t, err, "in-process broker full", "60 + 60 bytes unacknowledged exceed 100")
+	require.GreaterOrEqual(t, time.Since(start), cfg.PublishTimeout, "a publish waits for room before it fails")
+
+	sub, err := broker.NewSubscriber("c")
+	require.NoError(t, err)
+	t.Cleanup(func() { require.NoError(t, sub.Close()) })
+	msgs, err := sub.Subscribe(context.Background(), "events")
+	require.NoError(t, err)
+	held := <-msgs
+	done := make(chan error, 1)
+	go func() { done <- broker.Publisher().Publish("events", payload()) }()
+	held.Ack()
+	require.NoError(t, <-done, "an acknowledgement makes room for the waiting publish")
+	receive(t, msgs, 1)
+
+	big := message.NewMessage(watermill.NewUUID(), make([]byte, 1000))
+	require.NoError(t, broker.Publisher().Publish("events", big), "a message larger than the buffer fits alone")
+	receive(t, msgs, 1)
+}

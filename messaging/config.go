@@ -42,6 +42,9 @@ type Config struct {
 	// KafkaInFlightBytes bounds the payload bytes one subscriber has handed out and not yet had
 	// acknowledged, over all its partitions (it always hands out at least one message).
 	KafkaInFlightBytes int64 `env:"KAFKA_IN_FLIGHT_BYTES" envDefault:"1048576"`
+	// MemoryBufferBytes bounds the payload bytes the in-process broker holds unacknowledged; a publish
+	// waits up to PUBLISH_TIMEOUT for room and then fails (ingestion answers 503).
+	MemoryBufferBytes int64 `env:"MEMORY_BUFFER_BYTES" envDefault:"16777216"`
 	// ConsumerName is the stable prefix of this process's consumer names; empty means the host name.
 	ConsumerName string `env:"CONSUMER_NAME"`
 	// ClaimIdle is how long a message may stay pending with a dead consumer before another claims it.
@@ -92,6 +95,9 @@ func (c *Config) SetDefaults() {
 	if c.KafkaInFlightBytes == 0 {
 		c.KafkaInFlightBytes = 1 << 20
 	}
+	if c.MemoryBufferBytes == 0 {
+		c.MemoryBufferBytes = 16 << 20
+	}
 	if c.ClaimIdle == 0 {
 		c.ClaimIdle = 30 * time.Second
 	}
@@ -135,6 +141,8 @@ func (c Config) Validate() error {
 		return errors.New("KAFKA_REBALANCE_TIMEOUT must be positive")
 	case c.KafkaInFlightBytes < 1:
 		return fmt.Errorf("KAFKA_IN_FLIGHT_BYTES=%d: must be positive", c.KafkaInFlightBytes)
+	case c.MemoryBufferBytes < 1:
+		return fmt.Errorf("MEMORY_BUFFER_BYTES=%d: must be positive", c.MemoryBufferBytes)
 	case c.ClaimIdle <= 0 || c.ClaimInterval <= 0:
 		return errors.New("CLAIM_IDLE and CLAIM_INTERVAL must be positive")
 	case c.RetryMax < 0 || c.ThrottlePerSecond < 0:

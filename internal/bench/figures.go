@@ -79,6 +79,10 @@ func (m *measurement) processing(ctx context.Context) error {
 		if err := m.topUp(ctx); err != nil {
 			return err
 		}
+	} else if _, err := waitCounted(ctx, m.stack.Postgres.URL, m.ingested); err != nil {
+		// The all-in-one process is still projecting what earlier figures posted; the ceiling needs
+		// Postgres to itself.
+		return err
 	}
 	rows := max(int(m.ingested), m.cfg.Events)
 	logf(m.cfg, "COPY ceiling: %d rows into an indexed table, and into one shaped like events", rows)
