@@ -78,15 +78,16 @@ func groupForSubTest(t *testing.T) string {
 }
 
 // TestPubSubUniversalKafka runs Watermill's universal pub/sub suite on the Kafka publisher and
-// subscribers a Kafka broker builds (KafkaPublisher, watermill-kafka consumer-group members), against a
+// subscribers a Kafka broker builds (KafkaPublisher, kafkaSubscriber consumer-group members), against a
 // Kafka-protocol server started in this process. Records without a partition key are spread over the
-// partitions, so only the order within a partition holds: GuaranteedOrder is false.
+// partitions, and a subscriber hands out several messages of a partition at once, so no order is
+// guaranteed: GuaranteedOrder is false.
 func TestPubSubUniversalKafka(t *testing.T) {
 	t.Parallel()
 	cfg := testenv.Kafka(t)
-	// The suite reads one subscription while another of the same group holds a message it cannot hand
-	// over; that member cannot rejoin a rebalance, and the group waits for it this long (watermill-kafka's
-	// own tests use the same bound).
+	// The suite reads one subscription while another of the same group holds messages nobody reads; the
+	// group waits this long for that member to rejoin a rebalance (watermill-kafka's own tests use the
+	// same bound).
 	cfg.KafkaRebalanceTimeout = 3 * time.Second
 	newPubSub := func(t *testing.T, consumerGroup string) (message.Publisher, message.Subscriber) {
 		cfg := cfg
