@@ -34,10 +34,10 @@ type Config struct {
 	KafkaTopic         string   `env:"KAFKA_TOPIC" envDefault:"events"`
 	KafkaConsumerGroup string   `env:"KAFKA_CONSUMER_GROUP" envDefault:"processor_events"`
 	// KafkaPartitions is how many partitions the topic is created with when it does not exist: the most
-	// processor consumers that can share the load.
+	// processors (one group member each) that can share the load.
 	KafkaPartitions int `env:"KAFKA_PARTITIONS" envDefault:"16"`
 	// KafkaRebalanceTimeout is how long the group waits for its members to rejoin a rebalance: a member
-	// still busy with a message by then leaves the group, and its partitions go to the others.
+	// that has not by then leaves the group, and its partitions go to the others.
 	KafkaRebalanceTimeout time.Duration `env:"KAFKA_REBALANCE_TIMEOUT" envDefault:"30s"`
 	// KafkaInFlightBytes bounds the payload bytes one subscriber has handed out and not yet had
 	// acknowledged, over all its partitions (it always hands out at least one message).
