@@ -33,6 +33,13 @@ type HTTPResult struct {
 	Latencies []time.Duration // of the 2xx answers, sorted
 }
 
+// Add returns the result of r and o measured one after the other.
+func (r HTTPResult) Add(o HTTPResult) HTTPResult {
+	latencies := slices.Concat(r.Latencies, o.Latencies)
+	slices.Sort(latencies)
+	return HTTPResult{OK: r.OK + o.OK, Failed: r.Failed + o.Failed, Elapsed: r.Elapsed + o.Elapsed, Latencies: latencies}
+}
+
 // PerSecond is the rate of 2xx answers.
 func (r HTTPResult) PerSecond() float64 {
 	return float64(r.OK) / r.Elapsed.Seconds()
