@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -31,6 +32,30 @@ type kafkaSubscriber struct {
 	closing   chan struct{}
 	closeOnce sync.Once
 	running   sync.WaitGroup
+
+	mu            sync.Mutex
+	subscriptions map[string]int // Subscribe calls per topic
+}
+
+// instanceID is the static group member id of the next subscription to topic: the consumer name and the
+// topic (and, from the second subscription of one topic on, its number), in the characters Kafka allows.
+// It is the same after a restart, as the consumer name is.
+func (s *kafkaSubscriber) instanceID(topic string) string {
+	s.mu.Lock()
+	n := s.subscriptions[topic]
+	s.subscriptions[topic]++
+	s.mu.Unlock()
+	id := s.consumer + "-" + topic
+	if n > 0 {
+		id += fmt.Sprint("-", n)
+	}
+	id = strings.Map(func(r rune) rune {
+		if r == '.' || r == '_' || r == '-' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9' {
+			return r
+		}
+		return '_'
+	}, id)
+	return id[:min(len(id), sarama.MAX_GROUP_INSTANCE_ID_LENGTH)]
 }
 
 func newKafkaSubscriber(cfg Config, consumer string, logger watermill.LoggerAdapter) *kafkaSubscriber {
@@ -41,6 +66,8 @@ func newKafkaSubscriber(cfg Config, consumer string, logger watermill.LoggerAdap
 		nackSleep: cfg.RetryInitialInterval,
 		logger:    logger.With(watermill.LogFields{"consumer": consumer, "group": cfg.KafkaConsumerGroup}),
 		closing:   make(chan struct{}),
+
+		subscriptions: map[string]int{},
 	}
 }
 
@@ -54,6 +81,12 @@ func (s *kafkaSubscriber) Subscribe(ctx context.Context, topic string) (<-chan *
 	default:
 	}
 	config := kafkaConfig(s.cfg, s.consumer)
+	// Static membership (Kafka 2.3+): a processor restarted under the same consumer name takes its
+	// partitions back at once, instead of the group waiting for the old member's session to time out. A
+	// member that stops is also only replaced after its session timeout, so that a restart is not a
+	// rebalance.
+	config.Version = sarama.V2_3_0_0
+	config.Consumer.Group.InstanceId = s.instanceID(topic)
 	if err := ensureTopic(s.cfg.KafkaBrokers, config, topic, s.cfg.KafkaPartitions); err != nil {
 		return nil, err
 	}
