@@ -131,8 +131,9 @@ func (s *kafkaSubscriber) Subscribe(ctx context.Context, topic string) (<-chan *
 	return out, nil
 }
 
-// Close leaves the group; messages handed out and not yet acknowledged are delivered again to the
-// group's other members (or to this one's successor).
+// Close stops the subscriptions. As a static member it does not leave the group: a successor under the
+// same consumer name takes its partitions at once, otherwise the group reassigns them when its session
+// times out. Messages handed out and not yet acknowledged are delivered again.
 func (s *kafkaSubscriber) Close() error {
 	s.closeOnce.Do(func() { close(s.closing) })
 	s.running.Wait()
