@@ -92,21 +92,16 @@ func tail(s string, n int) string {
 	return s[strings.IndexByte(s[len(s)-n:], '\n')+len(s)-n+1:]
 }
 
-// waitCounted polls Postgres until it holds want events and returns how long that took.
+// waitCounted waits until Postgres holds want events and returns how long that took.
 func (s *stack) waitCounted(want int64, timeout time.Duration) time.Duration {
 	s.t.Helper()
 	start := time.Now()
-	var got cluster.Projection
-	var err error
-	for time.Since(start) < timeout {
-		got, err = cluster.ReadProjection(context.Background(), s.Postgres.URL)
-		if err == nil && got.Events >= want {
-			return time.Since(start)
-		}
-		time.Sleep(100 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	if _, err := cluster.WaitCounted(ctx, s.Postgres.URL, want, 100*time.Millisecond, 0); err != nil {
+		s.t.Fatalf("after %s: %v", timeout, err)
 	}
-	s.t.Fatalf("after %s Postgres holds %d events, want %d (last error: %v)", timeout, got.Events, want, err)
-	return 0
+	return time.Since(start)
 }
 
 // requireExact checks that the projections are exactly those of the acknowledged events, and reports

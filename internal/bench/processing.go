@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/analytics-pipeline/analytics/internal/cluster"
 )
 
@@ -50,34 +48,14 @@ func measureLive(ctx context.Context, s *cluster.Stack, before int64, n int) (li
 	return liveResult{Events: int64(n), Ingested: ingested, Counted: time.Since(start)}, nil
 }
 
-// stallTimeout is how long the count may stand still before waitCounted gives up.
+// stallTimeout is how long the count may stand still before the benchmark gives up.
 const stallTimeout = 2 * time.Minute
 
-// waitCounted polls the projections until they count at least want events, and returns their count.
+// waitCounted waits until the projections count at least want events, and returns their count.
 func waitCounted(ctx context.Context, url string, want int64) (int64, error) {
-	conn, err := pgx.Connect(ctx, url)
+	n, err := cluster.WaitCounted(ctx, url, want, 10*time.Millisecond, stallTimeout)
 	if err != nil {
-		return 0, fmt.Errorf("connect: %w", err)
+		return n, fmt.Errorf("%w (see the processor's log in the bench directory)", err)
 	}
-	defer conn.Close(ctx)
-	last, progressed := int64(-1), time.Now()
-	for {
-		var n int64
-		if err := conn.QueryRow(ctx, `SELECT coalesce(sum(total_events), 0) FROM daily_aggregates`).Scan(&n); err != nil {
-			return 0, fmt.Errorf("count events: %w", err)
-		}
-		if n >= want {
-			return n, nil
-		}
-		if n != last {
-			last, progressed = n, time.Now()
-		} else if time.Since(progressed) > stallTimeout {
-			return n, fmt.Errorf("%d of %d events counted, none more for %s (see the processor's log in the bench directory)", n, want, stallTimeout)
-		}
-		select {
-		case <-ctx.Done():
-			return n, fmt.Errorf("%d of %d events counted: %w", n, want, ctx.Err())
-		case <-time.After(10 * time.Millisecond):
-		}
-	}
+	return n, nil
 }

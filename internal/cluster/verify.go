@@ -114,3 +114,42 @@ func ReadProjection(ctx context.Context, url string) (Projection, error) {
 	}
 	return p, nil
 }
+
+// WaitCounted polls the projections every interval until they count at least want events (the sum of
+// daily_aggregates.total_events, committed in the same transaction as the raw events) and returns the
+// count. A failed query (Postgres restarting) is retried on a new connection. It gives up when ctx ends
+// or, when stall is positive, when the count has not moved for stall.
+func WaitCounted(ctx context.Context, url string, want int64, interval, stall time.Duration) (int64, error) {
+	var conn *pgx.Conn
+	defer func() {
+		if conn != nil {
+			conn.Close(context.Background())
+		}
+	}()
+	n, last, progressed := int64(0), int64(-1), time.Now()
+	var lastErr error
+	for {
+		if conn == nil {
+			conn, lastErr = pgx.Connect(ctx, url)
+		}
+		if conn != nil {
+			if err := conn.QueryRow(ctx, `SELECT coalesce(sum(total_events), 0) FROM daily_aggregates`).Scan(&n); err != nil {
+				lastErr = fmt.Errorf("count events: %w", err)
+				conn.Close(ctx)
+				conn = nil
+			} else if lastErr = nil; n >= want {
+				return n, nil
+			}
+		}
+		if n != last {
+			last, progressed = n, time.Now()
+		} else if stall > 0 && time.Since(progressed) > stall {
+			return n, fmt.Errorf("%d of %d events counted, none more for %s (last error: %v)", n, want, stall, lastErr)
+		}
+		select {
+		case <-ctx.Done():
+			return n, fmt.Errorf("%d of %d events counted (last error: %v): %w", n, want, lastErr, ctx.Err())
+		case <-time.After(interval):
+		}
+	}
+}
