@@ -20,6 +20,10 @@ type Config struct {
 	// StatusInterval is how often the queue's length, pending count and lag are logged.
 	StatusInterval time.Duration    `env:"STATUS_INTERVAL" envDefault:"30s"`
 	Messaging      messaging.Config `envPrefix:""`
+
+	// MaxMessageEvents bounds the events one message may carry (ingestion packs at most 1,000); a message
+	// with more is poisoned before it reaches the batcher, so no message makes a batch of any size.
+	MaxMessageEvents int `env:"PROCESSOR_MAX_MESSAGE_EVENTS" envDefault:"5000"`
 }
 
 // SetDefaults fills zero values, for configs built in code rather than from the environment.
@@ -42,6 +46,9 @@ func (c *Config) SetDefaults() {
 	if c.StatusInterval == 0 {
 		c.StatusInterval = 30 * time.Second
 	}
+	if c.MaxMessageEvents == 0 {
+		c.MaxMessageEvents = 5000
+	}
 	c.Messaging.SetDefaults()
 }
 
@@ -54,6 +61,8 @@ func (c Config) Validate() error {
 		return errors.New("PROCESSOR_CONCURRENCY, PROCESSOR_BATCH_SIZE, PROCESSOR_BATCH_WAIT and PROCESSOR_WRITERS must be positive")
 	case c.ShutdownTimeout <= 0 || c.StatusInterval <= 0:
 		return errors.New("SHUTDOWN_TIMEOUT and STATUS_INTERVAL must be positive")
+	case c.MaxMessageEvents < 1:
+		return errors.New("PROCESSOR_MAX_MESSAGE_EVENTS must be positive")
 	}
 	return c.Messaging.Validate()
 }

@@ -92,7 +92,7 @@ func (p *Processor) Run(ctx context.Context) error {
 		return err
 	}
 	batcher := NewBatcher(NewStore(pool), cfg.BatchSize, cfg.BatchWait, cfg.Writers, 30*time.Second)
-	handler := NewHandler(batcher)
+	handler := NewHandler(batcher, cfg.MaxMessageEvents)
 	handle := func(msg *message.Message) error {
 		err := handler.Handle(msg)
 		if err == nil {
