@@ -24,6 +24,10 @@ type Config struct {
 	// MaxMessageEvents bounds the events one message may carry (ingestion packs at most 1,000); a message
 	// with more is poisoned before it reaches the batcher, so no message makes a batch of any size.
 	MaxMessageEvents int `env:"PROCESSOR_MAX_MESSAGE_EVENTS" envDefault:"5000"`
+	// StatementTimeout is Postgres's statement_timeout on the processor's connections. A write also has a
+	// deadline of its own, applyMargin longer, for what the server cannot end: a wait for a connection, a
+	// network that stops answering.
+	StatementTimeout time.Duration `env:"PG_STATEMENT_TIMEOUT" envDefault:"30s"`
 }
 
 // SetDefaults fills zero values, for configs built in code rather than from the environment.
@@ -49,6 +53,9 @@ func (c *Config) SetDefaults() {
 	if c.MaxMessageEvents == 0 {
 		c.MaxMessageEvents = 5000
 	}
+	if c.StatementTimeout == 0 {
+		c.StatementTimeout = 30 * time.Second
+	}
 	c.Messaging.SetDefaults()
 }
 
@@ -61,8 +68,8 @@ func (c Config) Validate() error {
 		return errors.New("PROCESSOR_CONCURRENCY, PROCESSOR_BATCH_SIZE, PROCESSOR_BATCH_WAIT and PROCESSOR_WRITERS must be positive")
 	case c.ShutdownTimeout <= 0 || c.StatusInterval <= 0:
 		return errors.New("SHUTDOWN_TIMEOUT and STATUS_INTERVAL must be positive")
-	case c.MaxMessageEvents < 1:
-		return errors.New("PROCESSOR_MAX_MESSAGE_EVENTS must be positive")
+	case c.MaxMessageEvents < 1 || c.StatementTimeout < time.Millisecond:
+		return errors.New("PROCESSOR_MAX_MESSAGE_EVENTS and PG_STATEMENT_TIMEOUT must be positive")
 	}
 	return c.Messaging.Validate()
 }

@@ -17,6 +17,11 @@ import (
 	"github.com/analytics-pipeline/analytics/messaging"
 )
 
+// applyMargin is how much longer than PG_STATEMENT_TIMEOUT a write may take before the processor gives
+// up on it: enough for a connection and a round trip, so that Postgres, which keeps the connection and
+// answers 57014, is normally the one that ends a slow statement.
+const applyMargin = 5 * time.Second
+
 // Run builds the configured broker and runs a processor on it until ctx is cancelled.
 func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	cfg.SetDefaults()
@@ -64,6 +69,7 @@ func (p *Processor) Run(ctx context.Context) error {
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
+	cfg.DatabaseURL = database.WithStatementTimeout(cfg.DatabaseURL, cfg.StatementTimeout)
 	pool, err := database.OpenMigrated(ctx, cfg.DatabaseURL, 0, log)
 	if err != nil {
 		return err
@@ -91,7 +97,7 @@ func (p *Processor) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	batcher := NewBatcher(NewStore(pool), cfg.BatchSize, cfg.BatchWait, cfg.Writers, 30*time.Second)
+	batcher := NewBatcher(NewStore(pool), cfg.BatchSize, cfg.BatchWait, cfg.Writers, cfg.StatementTimeout+applyMargin)
 	handler := NewHandler(batcher, cfg.MaxMessageEvents)
 	handle := func(msg *message.Message) error {
 		err := handler.Handle(msg)
