@@ -15,42 +15,57 @@ import (
 )
 
 // TestRedisSubscriberKeepsAMessageItsHandlerIsStillWorkingOn holds a message unacknowledged, as a handler
-// retrying through a Postgres outage does, for many times CLAIM_IDLE: a sibling consumer must not claim it
-// and work on it too. Once the first consumer is gone, the sibling does take it.
+// retrying through a Postgres outage does, for many times CLAIM_IDLE, while the subscriber has already
+// read the next two behind it: a sibling consumer must claim none of them and work on them too. Once the
+// first consumer is gone, the sibling does take what it left.
 func TestRedisSubscriberKeepsAMessageItsHandlerIsStillWorkingOn(t *testing.T) {
 	t.Parallel()
 	cfg := testenv.Messaging(t)
 	cfg.ClaimIdle = 400 * time.Millisecond
 	cfg.ClaimInterval = 50 * time.Millisecond
-	require.NoError(t, messaging.NewRedisPublisher(testenv.RedisClient(t, cfg), time.Second).Publish(cfg.Stream, reclaimTestMessage("slow")))
+	client := testenv.RedisClient(t, cfg)
+	ctx := context.Background()
+	pub := messaging.NewRedisPublisher(client, time.Second)
+	for _, payload := range []string{"slow", "next", "last"} {
+		require.NoError(t, pub.Publish(cfg.Stream, reclaimTestMessage(payload)))
+	}
 
 	busy := subscribeAs(t, cfg, "busy")
-	var held *message.Message
-	select {
-	case held = <-busy.msgs:
-	case <-time.After(waitFor):
-		t.Fatal("the message was not delivered")
-	}
+	slow := receiveOne(t, busy.msgs, "the first message was not delivered")
+	require.Eventually(t, func() bool {
+		p, err := client.XPending(ctx, cfg.Stream, cfg.ConsumerGroup).Result()
+		return err == nil && p.Consumers["busy"] == 3
+	}, waitFor, pollEvery, "the busy consumer reads the two messages behind the one it works on")
 	sibling := subscribeAs(t, cfg, "sibling")
 	select {
 	case msg := <-sibling.msgs:
-		t.Fatalf("a sibling claimed message %s while its consumer was still working on it", msg.UUID)
+		t.Fatalf("a sibling claimed message %q while its consumer still held it", msg.Payload)
 	case <-time.After(10 * cfg.ClaimIdle):
 	}
+	slow.Ack()
+	receiveOne(t, busy.msgs, "the second message was not delivered").Ack()
+	last := receiveOne(t, busy.msgs, "the third message was not delivered")
 
-	require.NoError(t, busy.sub.Close(), "the busy consumer dies without acknowledging")
-	select {
-	case msg := <-sibling.msgs:
-		require.Equal(t, held.UUID, msg.UUID)
-		msg.Ack()
-	case <-time.After(waitFor):
-		t.Fatal("the message of a dead consumer was not claimed")
-	}
-	client := testenv.RedisClient(t, cfg)
+	require.NoError(t, busy.sub.Close(), "the busy consumer dies without acknowledging the third")
+	msg := receiveOne(t, sibling.msgs, "the message of a dead consumer was not claimed")
+	require.Equal(t, last.UUID, msg.UUID)
+	msg.Ack()
 	require.Eventually(t, func() bool {
 		n, err := pending(client, cfg.Stream, cfg.ConsumerGroup)
 		return err == nil && n == 0
 	}, waitFor, pollEvery)
+}
+
+// receiveOne returns the next message of msgs, failing the test with why if it does not come.
+func receiveOne(t *testing.T, msgs <-chan *message.Message, why string) *message.Message {
+	t.Helper()
+	select {
+	case msg := <-msgs:
+		return msg
+	case <-time.After(waitFor):
+		t.Fatal(why)
+		return nil
+	}
 }
 
 // subscription is one consumer's subscriber and its messages.
