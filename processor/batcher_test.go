@@ -98,12 +98,13 @@ func TestBatcherGivesEachIsolatedMessageItsOwnDeadline(t *testing.T) {
 	t.Parallel()
 	pool := testenv.Database(t)
 	_, err := pool.Exec(context.Background(), `
-CREATE FUNCTION slow_write() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.4); RETURN NULL; END $$;
+CREATE FUNCTION slow_write() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.6); RETURN NULL; END $$;
 CREATE TRIGGER slow_write BEFORE INSERT ON events FOR EACH STATEMENT EXECUTE FUNCTION slow_write();
 ALTER TABLE events ADD CONSTRAINT events_path_not_forbidden CHECK (path <> '/forbidden');`)
 	require.NoError(t, err)
-	// One write takes 0.4 s, well within the timeout; the batch and four messages alone take 2 s.
-	b := processor.NewBatcher(processor.NewStore(pool), 100, 200*time.Millisecond, 1, 1500*time.Millisecond)
+	// One write takes 0.6 s, well within the timeout; the batch and then each of the five messages alone
+	// take 3.6 s.
+	b := processor.NewBatcher(processor.NewStore(pool), 100, 200*time.Millisecond, 1, 2*time.Second)
 	startBatcher(t, b)
 
 	var wg sync.WaitGroup
