@@ -20,7 +20,7 @@ import (
 // CLAIM_IDLE), so that only the entries of a consumer that is gone are ever claimed by another: a handler
 // retrying through a long outage keeps its message instead of each sibling starting on it too.
 func NewRedisSubscriber(cfg Config, client *redis.Client, consumer string, logger watermill.LoggerAdapter) (message.Subscriber, error) {
-	keeper := NewPendingKeeper(client, cfg.Stream, cfg.ConsumerGroup, consumer, cfg.ClaimIdle/4, logger)
+	keeper := NewPendingKeeper(client, cfg.Stream, cfg.ConsumerGroup, consumer, max(cfg.ClaimIdle/4, time.Millisecond), logger)
 	client.AddHook(heldEntries{keeper: keeper})
 	sub, err := redisstream.NewSubscriber(redisstream.SubscriberConfig{
 		Client:                        client,
