@@ -40,7 +40,8 @@ type Config struct {
 	// that has not by then leaves the group, and its partitions go to the others.
 	KafkaRebalanceTimeout time.Duration `env:"KAFKA_REBALANCE_TIMEOUT" envDefault:"30s"`
 	// KafkaInFlightBytes bounds the payload bytes one subscriber has handed out and not yet had
-	// acknowledged, over all its partitions (it always hands out at least one message).
+	// acknowledged or Nacked, over all its partitions and across rebalances; each message counts at least
+	// 64 bytes, and the subscriber always hands out at least one.
 	KafkaInFlightBytes int64 `env:"KAFKA_IN_FLIGHT_BYTES" envDefault:"1048576"`
 	// MemoryBufferBytes bounds the payload bytes the in-process broker holds unacknowledged; a publish
 	// waits up to PUBLISH_TIMEOUT for room and then fails (ingestion answers 503).
