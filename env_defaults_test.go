@@ -10,12 +10,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/analytics-pipeline/analytics/ingestion"
+	"github.com/analytics-pipeline/analytics/internal/admin"
+	"github.com/analytics-pipeline/analytics/internal/kafkadev"
 	"github.com/analytics-pipeline/analytics/processor"
 	"github.com/analytics-pipeline/analytics/reporting"
 )
 
 // TestDocumentedDefaultsAreTheCodes checks the defaults that .env.example and the README's configuration
-// table give against the envDefault tags of the config structs, where every default is declared.
+// table give against the envDefault tags of the config structs, where the code declares them.
 func TestDocumentedDefaultsAreTheCodes(t *testing.T) {
 	t.Parallel()
 	example, err := os.ReadFile(".env.example")
@@ -25,14 +27,15 @@ func TestDocumentedDefaultsAreTheCodes(t *testing.T) {
 	inExample := exampleValues(string(example))
 	inReadme := readmeDefaults(t, string(readme))
 
-	defaults := map[string]string{}
-	for _, cfg := range []any{ingestion.Config{}, processor.Config{}, reporting.Config{}} {
+	// Some variables are read by several structs, each with its own tag: every one must agree.
+	for _, cfg := range []any{ingestion.Config{}, processor.Config{}, reporting.Config{}, admin.Config{}, kafkadev.Config{}} {
+		defaults := map[string]string{}
 		envDefaults(reflect.TypeOf(cfg), defaults)
-	}
-	require.NotEmpty(t, defaults)
-	for name, value := range defaults {
-		require.Equal(t, value, inExample[name], ".env.example: %s", name)
-		require.Equal(t, value, inReadme[name], "README's configuration table: %s", name)
+		require.NotEmpty(t, defaults)
+		for name, value := range defaults {
+			require.Equal(t, value, inExample[name], "%T: .env.example: %s", cfg, name)
+			require.Equal(t, value, inReadme[name], "%T: README's configuration table: %s", cfg, name)
+		}
 	}
 }
 
