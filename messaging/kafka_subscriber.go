@@ -19,10 +19,10 @@ import (
 // messages of the partitions it owns while their payloads together stay under inFlight bytes (each message
 // counting at least minMessageWeight; at least one message at a time), so that many small messages reach
 // the processor's batches at once. The bound holds across rebalances: a message handed out in a session
-// that has ended counts until its handler acknowledges or Nacks it. A partition's
-// offset is committed only up to its first message not yet acknowledged: what was not acknowledged when
-// the member stops or loses the partition is delivered again, never skipped. A Nacked message is sent again
-// after nackSleep. Messages of one partition are handed out in order but may be acknowledged out of order.
+// that has ended counts until its handler acknowledges or Nacks it. A partition's offset is committed only
+// up to its first message not yet acknowledged: what was not acknowledged when the member stops or loses
+// the partition is delivered again, never skipped. A Nacked message is sent again after nackSleep.
+// Messages of one partition are handed out in order but may be acknowledged out of order.
 type kafkaSubscriber struct {
 	cfg       Config
 	consumer  string
