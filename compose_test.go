@@ -86,8 +86,10 @@ func TestComposeMatchesCode(t *testing.T) {
 				require.NotEmpty(t, svc.Environment[name], "%s needs %s", tc.service, name)
 			}
 			if strings.Contains(svc.Environment["DATABASE_URL"], "@") {
-				require.Contains(t, svc.Environment["DATABASE_URL"], "@postgres:5432/")
-				require.Contains(t, svc.DependsOn, "postgres")
+				require.Equal(t, compose.Services["migrate"].Environment["DATABASE_URL"], svc.Environment["DATABASE_URL"],
+					"%s must use the database that migrate migrates", tc.service)
+				require.Equal(t, "service_completed_successfully", svc.DependsOn["migrate"].Condition,
+					"%s only checks the schema: it must start after migrate has applied it", tc.service)
 			}
 			if svc.Environment["REDIS_HOST"] != "" {
 				require.Equal(t, "redis", svc.Environment["REDIS_HOST"])
@@ -126,4 +128,24 @@ func TestComposeKafkaProfile(t *testing.T) {
 		require.False(t, *dep.Required, "%s must start without the kafka profile too", name)
 	}
 	require.Equal(t, compose.Services["processor"].Environment["KAFKA_PARTITIONS"], "16")
+}
+
+// TestComposeMigratesOnce checks the one-shot migrate service: the only one that changes the schema, run
+// from the same image once Postgres is healthy.
+func TestComposeMigratesOnce(t *testing.T) {
+	t.Parallel()
+	raw, err := os.ReadFile("docker-compose.yml")
+	require.NoError(t, err)
+	var compose composeFile
+	require.NoError(t, yaml.Unmarshal(raw, &compose))
+
+	migrate, ok := compose.Services["migrate"]
+	require.True(t, ok, "the migrate service is missing")
+	require.NotNil(t, migrate.Build, "migrate must build the Dockerfile")
+	require.Equal(t, []string{"/usr/local/bin/migrate"}, migrate.Command)
+	require.Contains(t, migrate.Environment["DATABASE_URL"], "@postgres:5432/")
+	require.Equal(t, "service_healthy", migrate.DependsOn["postgres"].Condition)
+	dockerfile, err := os.ReadFile("Dockerfile")
+	require.NoError(t, err)
+	require.Contains(t, string(dockerfile), "./cmd/migrate", "the image must hold the migrate command")
 }

@@ -57,7 +57,9 @@ func Serve(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger) e
 }
 
 // ServeOn answers on ln, publishing through broker (which the caller owns, and may share with a processor
-// in the same process), until ctx is cancelled; then it finishes requests in flight and returns.
+// in the same process), until ctx is cancelled; then it finishes requests in flight and returns. A broker
+// that does not answer yet is no reason to stop (POST /event answers 503 until it does); a broker setting
+// that cannot work (ErrBrokerSetting) is.
 // cfg.Messaging is not used: the broker carries its own configuration.
 func ServeOn(ctx context.Context, cfg Config, ln net.Listener, broker *messaging.Broker, log *slog.Logger) error {
 	defer ln.Close()
@@ -66,6 +68,9 @@ func ServeOn(ctx context.Context, cfg Config, ln net.Listener, broker *messaging
 		return fmt.Errorf("config: %w", err)
 	}
 	if err := broker.Ready(ctx); err != nil {
+		if errors.Is(err, messaging.ErrBrokerSetting) {
+			return err
+		}
 		log.Warn("broker not reachable yet; POST /event answers 503 until it is", "broker", broker.Name(), "err", err)
 	}
 	api := NewAPI(broker.Publisher(), broker.Topic(), broker.Ready, log)

@@ -57,6 +57,11 @@ func NewBroker(cfg Config, log *slog.Logger, opts ...BrokerOption) (*Broker, err
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("messaging config: %w", err)
 	}
+	if cfg.Broker == BrokerRedis {
+		if err := checkRedisHost(cfg.RedisHost); err != nil {
+			return nil, fmt.Errorf("messaging config: %w", err)
+		}
+	}
 	var o brokerOptions
 	for _, opt := range opts {
 		opt(&o)
@@ -107,11 +112,14 @@ func (b *Broker) Ready(ctx context.Context) error {
 }
 
 // WaitReady retries Ready with backoff until it succeeds or ctx ends, so that a service can start before
-// its broker.
+// its broker. An error that matches ErrBrokerSetting returns at once: waiting cannot cure it.
 func (b *Broker) WaitReady(ctx context.Context) error {
 	backoff := retry.WithCappedDuration(5*time.Second, retry.NewExponential(100*time.Millisecond))
 	return retry.Do(ctx, backoff, func(ctx context.Context) error {
 		if err := b.Ready(ctx); err != nil {
+			if errors.Is(err, ErrBrokerSetting) {
+				return err
+			}
 			b.log.Warn("broker not ready; retrying", "broker", b.cfg.Broker, "err", err)
 			return retry.RetryableError(err)
 		}

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/analytics-pipeline/analytics/internal/envdefault"
 )
 
 // Broker names, the values of BROKER.
@@ -19,7 +21,9 @@ const (
 	BrokerMemory = "memory"
 )
 
-// Config selects and tunes the broker and the router's middleware. Fields carry their environment names.
+// Config selects and tunes the broker and the router's middleware. Fields carry their environment names
+// and their defaults (envDefault), which SetDefaults also applies to a Config built in code; a field
+// tagged zero:"valid" is one whose zero value is a setting, so it is not filled.
 type Config struct {
 	// Broker is redis (the default), kafka, or memory (in-process; only where every service shares one
 	// process, see Shared).
@@ -40,7 +44,8 @@ type Config struct {
 	// that has not by then leaves the group, and its partitions go to the others.
 	KafkaRebalanceTimeout time.Duration `env:"KAFKA_REBALANCE_TIMEOUT" envDefault:"30s"`
 	// KafkaInFlightBytes bounds the payload bytes one subscriber has handed out and not yet had
-	// acknowledged, over all its partitions (it always hands out at least one message).
+	// acknowledged or Nacked, over all its partitions and across rebalances; each message counts at least
+	// 64 bytes, and the subscriber always hands out at least one.
 	KafkaInFlightBytes int64 `env:"KAFKA_IN_FLIGHT_BYTES" envDefault:"1048576"`
 	// MemoryBufferBytes bounds the payload bytes the in-process broker holds unacknowledged; a publish
 	// waits up to PUBLISH_TIMEOUT for room and then fails (ingestion answers 503).
@@ -53,69 +58,18 @@ type Config struct {
 	// PublishTimeout bounds one publish call, so a dead broker answers quickly instead of hanging.
 	PublishTimeout time.Duration `env:"PUBLISH_TIMEOUT" envDefault:"3s"`
 
-	ThrottlePerSecond    int64         `env:"THROTTLE_PER_SECOND" envDefault:"0"`
-	RetryMax             int           `env:"RETRY_MAX" envDefault:"5"`
+	ThrottlePerSecond int64 `env:"THROTTLE_PER_SECOND" envDefault:"0"`
+	// RetryMax is how many times the router retries a failing handler; 0, no retries, is a setting.
+	RetryMax             int           `env:"RETRY_MAX" envDefault:"5" zero:"valid"`
 	RetryInitialInterval time.Duration `env:"RETRY_INITIAL_INTERVAL" envDefault:"100ms"`
 	RetryMaxInterval     time.Duration `env:"RETRY_MAX_INTERVAL" envDefault:"5s"`
 	PoisonTopic          string        `env:"POISON_TOPIC" envDefault:"analytics_poison"`
 }
 
-// SetDefaults fills zero values, for configs built in code rather than from the environment.
+// SetDefaults gives the zero fields the defaults their envDefault tags declare, for configs built in code
+// rather than read from the environment. RetryMax is left as it is: zero is a setting, no retries.
 func (c *Config) SetDefaults() {
-	if c.Broker == "" {
-		c.Broker = "redis"
-	}
-	if c.RedisHost == "" {
-		c.RedisHost = "localhost"
-	}
-	if c.RedisPort == 0 {
-		c.RedisPort = 6379
-	}
-	if c.Stream == "" {
-		c.Stream = "events"
-	}
-	if c.ConsumerGroup == "" {
-		c.ConsumerGroup = "processor_events"
-	}
-	if len(c.KafkaBrokers) == 0 {
-		c.KafkaBrokers = []string{"localhost:9092"}
-	}
-	if c.KafkaTopic == "" {
-		c.KafkaTopic = "events"
-	}
-	if c.KafkaConsumerGroup == "" {
-		c.KafkaConsumerGroup = "processor_events"
-	}
-	if c.KafkaPartitions == 0 {
-		c.KafkaPartitions = 16
-	}
-	if c.KafkaRebalanceTimeout == 0 {
-		c.KafkaRebalanceTimeout = 30 * time.Second
-	}
-	if c.KafkaInFlightBytes == 0 {
-		c.KafkaInFlightBytes = 1 << 20
-	}
-	if c.MemoryBufferBytes == 0 {
-		c.MemoryBufferBytes = 16 << 20
-	}
-	if c.ClaimIdle == 0 {
-		c.ClaimIdle = 30 * time.Second
-	}
-	if c.ClaimInterval == 0 {
-		c.ClaimInterval = 5 * time.Second
-	}
-	if c.PublishTimeout == 0 {
-		c.PublishTimeout = 3 * time.Second
-	}
-	if c.RetryInitialInterval == 0 {
-		c.RetryInitialInterval = 100 * time.Millisecond
-	}
-	if c.RetryMaxInterval == 0 {
-		c.RetryMaxInterval = 5 * time.Second
-	}
-	if c.PoisonTopic == "" {
-		c.PoisonTopic = "analytics_poison"
-	}
+	envdefault.Fill(c)
 }
 
 // Validate reports the first setting that cannot work.

@@ -26,10 +26,11 @@ func NewRedisClient(cfg Config, poolSize int) *redis.Client {
 	})
 }
 
-// PingRedis reports whether Redis answers.
+// PingRedis reports whether Redis answers. Credentials it rejects give an error that matches
+// ErrBrokerSetting.
 func PingRedis(ctx context.Context, client *redis.Client) error {
 	if err := client.Ping(ctx).Err(); err != nil {
-		return fmt.Errorf("ping redis at %s: %w", client.Options().Addr, err)
+		return redisPingError(client.Options().Addr, err)
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -17,7 +18,8 @@ import (
 var files embed.FS
 
 // Apply brings the database behind pool to the newest schema version. A Postgres session lock makes it
-// safe when several services start at once.
+// safe when several migrate commands run at once. Only the migrate command and the all-in-one binary
+// apply migrations; the services check the version (see Applied and Latest).
 func Apply(ctx context.Context, pool *pgxpool.Pool) error {
 	db := stdlib.OpenDBFromPool(pool)
 	defer db.Close()
@@ -34,6 +36,10 @@ func apply(ctx context.Context, db *sql.DB) error {
 		return fmt.Errorf("migration provider: %w", err)
 	}
 	if _, err := provider.Up(ctx); err != nil {
+		var partial *goose.PartialError
+		if errors.As(err, &partial) {
+			return fmt.Errorf("apply migration %s: %w", partial.Failed.Source.Path, partial.Err)
+		}
 		return fmt.Errorf("apply migrations: %w", err)
 	}
 	return nil

@@ -4,10 +4,11 @@ import (
 	"errors"
 	"time"
 
+	"github.com/analytics-pipeline/analytics/internal/envdefault"
 	"github.com/analytics-pipeline/analytics/messaging"
 )
 
-// Config is the processor's configuration; fields carry their environment names.
+// Config is the processor's configuration; fields carry their environment names and defaults.
 type Config struct {
 	DatabaseURL string `env:"DATABASE_URL" envDefault:"postgres://analytics:analytics@localhost:5432/analytics?sslmode=disable"`
 	// Concurrency is how many consumers read the stream at once; their events share batches.
@@ -30,33 +31,10 @@ type Config struct {
 	StatementTimeout time.Duration `env:"PG_STATEMENT_TIMEOUT" envDefault:"30s"`
 }
 
-// SetDefaults fills zero values, for configs built in code rather than from the environment.
+// SetDefaults gives the zero fields, the messaging settings included, the defaults their envDefault tags
+// declare, for configs built in code rather than read from the environment (see messaging.Config).
 func (c *Config) SetDefaults() {
-	if c.Concurrency == 0 {
-		c.Concurrency = 16
-	}
-	if c.BatchSize == 0 {
-		c.BatchSize = 2000
-	}
-	if c.Writers == 0 {
-		c.Writers = 2
-	}
-	if c.BatchWait == 0 {
-		c.BatchWait = 5 * time.Millisecond
-	}
-	if c.ShutdownTimeout == 0 {
-		c.ShutdownTimeout = 15 * time.Second
-	}
-	if c.StatusInterval == 0 {
-		c.StatusInterval = 30 * time.Second
-	}
-	if c.MaxMessageEvents == 0 {
-		c.MaxMessageEvents = 5000
-	}
-	if c.StatementTimeout == 0 {
-		c.StatementTimeout = 30 * time.Second
-	}
-	c.Messaging.SetDefaults()
+	envdefault.Fill(c)
 }
 
 // Validate reports the first setting that cannot work.

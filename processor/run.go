@@ -62,15 +62,16 @@ func (p *Processor) Handled() int64 {
 	return p.handled.Load()
 }
 
-// Run applies migrations and consumes the topic until ctx is cancelled, then stops reading, lets the
-// batch in flight commit and returns. A processor runs once.
+// Run waits for Postgres and the broker, checks that the schema is current (it does not migrate), and
+// consumes the topic until ctx is cancelled, then stops reading, lets the batch in flight commit and
+// returns. A processor runs once.
 func (p *Processor) Run(ctx context.Context) error {
 	cfg, log := p.cfg, p.log
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
 	cfg.DatabaseURL = database.WithStatementTimeout(cfg.DatabaseURL, cfg.StatementTimeout)
-	pool, err := database.OpenMigrated(ctx, cfg.DatabaseURL, 0, log)
+	pool, err := database.OpenCurrent(ctx, cfg.DatabaseURL, 0, log)
 	if err != nil {
 		return err
 	}

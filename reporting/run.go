@@ -48,13 +48,14 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	return Serve(ctx, cfg, ln, log)
 }
 
-// Serve applies migrations, answers on ln until ctx is cancelled, then finishes requests in flight.
+// Serve waits for Postgres, checks that the schema is current (it does not migrate), answers on ln until
+// ctx is cancelled, then finishes requests in flight.
 func Serve(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger) error {
 	defer ln.Close()
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
-	pool, err := database.OpenMigrated(ctx, cfg.DatabaseURL, 0, log)
+	pool, err := database.OpenCurrent(ctx, cfg.DatabaseURL, 0, log)
 	if err != nil {
 		return err
 	}

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Run bin/ingestion, bin/processor and bin/reporting in the foreground (with
-# BROKER=memory, bin/analytics, which runs all three in one process: an
-# in-process broker cannot be shared between processes).
+# Apply the migrations with bin/migrate, then run bin/ingestion, bin/processor
+# and bin/reporting in the foreground (with BROKER=memory, bin/analytics, which
+# runs all three in one process: an in-process broker cannot be shared between
+# processes). The services only check the schema; they do not migrate.
 # SIGINT/SIGTERM is forwarded to all; if one exits on its own, the
 # others are stopped and the script fails. Build first: go build -o bin/ ./cmd/...
 set -euo pipefail
@@ -60,12 +61,17 @@ on_signal() {
   stop_all "$1"
 }
 
-for name in "${SERVICES[@]}"; do
+for name in migrate "${SERVICES[@]}"; do
   [[ -x $BIN_DIR/$name ]] || {
     echo "run-all: $BIN_DIR/$name not found; build first: go build -o bin/ ./cmd/..." >&2
     exit 1
   }
 done
+
+"$BIN_DIR/migrate" </dev/null || {
+  echo "run-all: migrate failed (see its message above); not starting the services" >&2
+  exit 1
+}
 
 trap 'on_signal INT' INT
 trap 'on_signal TERM' TERM

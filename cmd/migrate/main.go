@@ -1,4 +1,6 @@
-// Command migrate applies the embedded schema migrations to DATABASE_URL and exits.
+// Command migrate applies the embedded schema migrations to DATABASE_URL and exits: the one place where
+// the schema changes (the all-in-one binary calls the same code). It waits while Postgres is not
+// reachable yet, and exits 1 at once when DATABASE_URL is wrong or a migration fails.
 package main
 
 import (
@@ -7,7 +9,6 @@ import (
 
 	"github.com/analytics-pipeline/analytics/internal/cli"
 	"github.com/analytics-pipeline/analytics/internal/database"
-	"github.com/analytics-pipeline/analytics/migrations"
 )
 
 // config is what migrate reads from the environment.
@@ -17,15 +18,6 @@ type config struct {
 
 func main() {
 	cli.Main("migrate", func(ctx context.Context, cfg config, log *slog.Logger) error {
-		pool, err := database.Open(ctx, cfg.DatabaseURL, 2)
-		if err != nil {
-			return err
-		}
-		defer pool.Close()
-		if err := migrations.Apply(ctx, pool); err != nil {
-			return err
-		}
-		log.Info("migrations applied")
-		return nil
+		return database.Migrate(ctx, cfg.DatabaseURL, log)
 	})
 }

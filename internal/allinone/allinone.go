@@ -11,6 +11,7 @@ import (
 	"strconv"
 
 	"github.com/analytics-pipeline/analytics/ingestion"
+	"github.com/analytics-pipeline/analytics/internal/database"
 	"github.com/analytics-pipeline/analytics/messaging"
 	"github.com/analytics-pipeline/analytics/processor"
 	"github.com/analytics-pipeline/analytics/reporting"
@@ -38,15 +39,19 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	return Serve(ctx, cfg, ingestLn, reportLn, log)
 }
 
-// Serve runs the three services, ingestion on ingestLn and reporting on reportLn, with one broker built
-// from the processor's messaging configuration and shared by ingestion and the processor. When ctx ends
-// (or a service fails) ingestion stops first; then the processor is given SHUTDOWN_TIMEOUT to finish what
-// the broker still holds (only memory needs this: it keeps nothing across runs), and the processor and
-// reporting stop.
+// Serve applies the migrations as the migrate command does (the all-in-one binary is a whole deployment
+// by itself), then runs the three services, ingestion on ingestLn and reporting on reportLn, with one
+// broker built from the processor's messaging configuration and shared by ingestion and the processor.
+// When ctx ends (or a service fails) ingestion stops first; then the processor is given SHUTDOWN_TIMEOUT
+// to finish what the broker still holds (only memory needs this: it keeps nothing across runs), and the
+// processor and reporting stop.
 func Serve(ctx context.Context, cfg Config, ingestLn, reportLn net.Listener, log *slog.Logger) error {
 	defer ingestLn.Close()
 	defer reportLn.Close()
 	cfg.Processor.SetDefaults()
+	if err := migrate(ctx, cfg, log); err != nil {
+		return err
+	}
 	broker, err := messaging.NewBroker(cfg.Processor.Messaging, log, messaging.Shared())
 	if err != nil {
 		return err
@@ -101,4 +106,24 @@ func Serve(ctx context.Context, cfg Config, ingestLn, reportLn net.Listener, log
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// migrate applies the migrations to the processor's database, and to reporting's when it is another.
+func migrate(ctx context.Context, cfg Config, log *slog.Logger) error {
+	if err := cfg.Processor.Validate(); err != nil {
+		return fmt.Errorf("processor config: %w", err)
+	}
+	if err := cfg.Reporting.Validate(); err != nil {
+		return fmt.Errorf("reporting config: %w", err)
+	}
+	urls := []string{cfg.Processor.DatabaseURL}
+	if cfg.Reporting.DatabaseURL != cfg.Processor.DatabaseURL {
+		urls = append(urls, cfg.Reporting.DatabaseURL)
+	}
+	for _, url := range urls {
+		if err := database.Migrate(ctx, url, log); err != nil {
+			return err
+		}
+	}
+	return nil
 }

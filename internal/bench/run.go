@@ -71,9 +71,6 @@ func Run(ctx context.Context, cfg Config) ([]Row, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := s.Migrate(); err != nil {
-		return nil, err
-	}
 	m := &measurement{cfg: cfg, stack: s, binDir: binDir, started: map[*cluster.Service]bool{}}
 	steps := []struct {
 		name string

@@ -40,8 +40,9 @@ type Stack struct {
 }
 
 // NewStack starts Postgres and broker's server with their data under dir (which must be reachable by
-// the postgres user when running as root) and prepares the services from binDir; env adds or overrides
-// variables. Close stops everything, also after an error.
+// the postgres user when running as root), migrates the database with binDir's migrate command (the
+// services only check the schema) and prepares the services from binDir; env adds or overrides variables.
+// Close stops everything, also after an error.
 func NewStack(dir, binDir, broker string, env ...string) (*Stack, error) {
 	s := &Stack{Dir: dir, Broker: broker, binDir: binDir}
 	ports := make([]int, 4)
@@ -79,6 +80,9 @@ func NewStack(dir, binDir, broker string, env ...string) (*Stack, error) {
 		return s, fmt.Errorf("unknown broker %q", broker)
 	}
 	s.Env = append(s.Env, env...)
+	if err := s.Migrate(); err != nil {
+		return s, err
+	}
 	if broker == BrokerMemory {
 		all := NewService(binDir, "analytics", dir, ports[2], s.Env...).alsoWaitingFor(ports[3])
 		s.Ingestion, s.Processor, s.Reporting = all, all, all
@@ -92,7 +96,8 @@ func NewStack(dir, binDir, broker string, env ...string) (*Stack, error) {
 	return s, nil
 }
 
-// Migrate applies the migrations to the stack's database with the migrate command.
+// Migrate applies the migrations to the stack's database with the migrate command; NewStack does it
+// once before the services can start.
 func (s *Stack) Migrate() error {
 	cmd := exec.Command(filepath.Join(s.binDir, "migrate"))
 	cmd.Env = append(os.Environ(), s.Env...)

@@ -27,6 +27,21 @@ const howToStart = "start Postgres and Redis with `go tool task services` (or ru
 // the test ends.
 func DatabaseURL(t testing.TB) string {
 	t.Helper()
+	dsn := EmptyDatabaseURL(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	pool := connect(t, dsn)
+	defer pool.Close()
+	if err := migrations.Apply(ctx, pool); err != nil {
+		t.Fatalf("migrate test database: %v", err)
+	}
+	return dsn
+}
+
+// EmptyDatabaseURL returns a URL for a fresh database without any migration applied; it is dropped when
+// the test ends.
+func EmptyDatabaseURL(t testing.TB) string {
+	t.Helper()
 	base := os.Getenv("DATABASE_URL")
 	if base == "" {
 		base = defaultDatabaseURL
@@ -62,11 +77,6 @@ func DatabaseURL(t testing.TB) string {
 		t.Fatalf("parse DATABASE_URL: %v", err)
 	}
 	u.Path = "/" + name
-	pool := connect(t, u.String())
-	defer pool.Close()
-	if err := migrations.Apply(ctx, pool); err != nil {
-		t.Fatalf("migrate test database: %v", err)
-	}
 	return u.String()
 }
 

@@ -1,0 +1,4 @@
+package cli
+
+// MaskURLPasswords exposes maskURLPasswords to the tests.
+var MaskURLPasswords = maskURLPasswords

@@ -1,0 +1,59 @@
+package database
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/analytics-pipeline/analytics/migrations"
+)
+
+// ErrSchemaBehind is returned when the database lacks migrations this build needs.
+var ErrSchemaBehind = errors.New("database schema is behind this build")
+
+// OpenCurrent is OpenReady followed by CheckSchema: what a service that reads or writes the projections
+// calls at start-up instead of migrating.
+func OpenCurrent(ctx context.Context, url string, maxConns int32, log *slog.Logger) (*pgxpool.Pool, error) {
+	pool, err := OpenReady(ctx, url, maxConns, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := CheckSchema(ctx, pool, log); err != nil {
+		pool.Close()
+		return nil, err
+	}
+	return pool, nil
+}
+
+// CheckSchema compares the version recorded by the migrations with the newest migration of this build.
+// A database behind it is an error that matches ErrSchemaBehind and ErrNotRetryable and says to run
+// the migrate command: the services do not migrate, and a schema does not catch up by waiting (compose
+// and `task run` migrate before the services start; an orchestrator restarts a service that exited). A
+// database ahead of the build is accepted: migrations only add to the schema or change it compatibly, so
+// that during a rolling deploy the previous build keeps working on the schema of the next.
+func CheckSchema(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) error {
+	where, err := describe(pool.Config().ConnString())
+	if err != nil {
+		return err
+	}
+	applied, err := migrations.Applied(ctx, pool)
+	if err != nil {
+		return fmt.Errorf("DATABASE_URL=%s: %w", where, err)
+	}
+	needed := migrations.Latest()
+	switch {
+	case applied < needed:
+		return &notRetryable{
+			msg: fmt.Sprintf("DATABASE_URL=%s: database schema is at version %d, this build needs %d: "+
+				"run the migrations first (go tool task migrate, or the migrate command with the same DATABASE_URL)", where, applied, needed),
+			cause: ErrSchemaBehind,
+		}
+	case applied > needed:
+		log.Info("database schema is ahead of this build; fine while migrations stay backward compatible",
+			"schema_version", applied, "build_version", needed)
+	}
+	return nil
+}

@@ -1,0 +1,4 @@
+package messaging
+
+// MinMessageWeight is minMessageWeight, for the tests of the Kafka subscriber's window.
+const MinMessageWeight = minMessageWeight

@@ -1,0 +1,40 @@
+package processor_test
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/caarlos0/env/v11"
+	"github.com/stretchr/testify/require"
+
+	"github.com/analytics-pipeline/analytics/processor"
+)
+
+// TestSetDefaultsFillsEveryFieldWithADefault builds the processor's configuration in code, as the tests
+// and the all-in-one binary do: every setting that has a default in the environment (an envDefault tag)
+// must have it in code too, the messaging settings included, and the result must be valid.
+func TestSetDefaultsFillsEveryFieldWithADefault(t *testing.T) {
+	t.Parallel()
+	fromEnv, err := env.ParseAsWithOptions[processor.Config](env.Options{Environment: map[string]string{}})
+	require.NoError(t, err)
+	var cfg processor.Config
+	cfg.SetDefaults()
+	require.Empty(t, unfilled(reflect.ValueOf(cfg), reflect.ValueOf(fromEnv)), "settings whose default SetDefaults leaves zero")
+	require.NoError(t, cfg.Validate())
+}
+
+// unfilled returns the environment names of v's fields, nested structs included, that are zero where the
+// environment's defaults are not, unless their zero value is a setting of its own (zero:"valid").
+func unfilled(v, defaults reflect.Value) []string {
+	var names []string
+	for i := range v.NumField() {
+		f := v.Type().Field(i)
+		switch {
+		case f.Type.Kind() == reflect.Struct && f.Tag.Get("env") == "":
+			names = append(names, unfilled(v.Field(i), defaults.Field(i))...)
+		case v.Field(i).IsZero() && !defaults.Field(i).IsZero() && f.Tag.Get("zero") != "valid":
+			names = append(names, f.Tag.Get("env"))
+		}
+	}
+	return names
+}
