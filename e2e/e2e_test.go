@@ -21,6 +21,7 @@ func TestConformance(t *testing.T) {
 		{name: "seed_example_end_to_end", run: testSeedExampleEndToEnd},
 		{name: "single_and_batch_events_add_up", run: testSingleAndBatchEventsAddUp},
 		{name: "same_event_id_counts_once", run: testSameEventIDCountsOnce},
+		{name: "same_event_id_on_two_sites_counts_on_each", run: testSameEventIDOnTwoSitesCountsOnEach},
 		{name: "horizontal_scale", run: testHorizontalScale},
 	}
 	for _, broker := range testenv.Brokers {
@@ -132,4 +133,19 @@ func testSameEventIDCountsOnce(t *testing.T, broker string) {
 
 	waitForStats(t, p.reportingURL, "site_id=dup&date=2025-11-12",
 		`{"site_id":"dup","date":"2025-11-12","total_views":2,"unique_users":1,"top_paths":[{"path":"/once","views":1},{"path":"/twice","views":1}]}`)
+}
+
+func testSameEventIDOnTwoSitesCountsOnEach(t *testing.T, broker string) {
+	p := startPipeline(t, broker)
+	for _, site := range []string{"first", "second"} {
+		var got accepted
+		require.Equal(t, http.StatusOK, post(t, p.ingestionURL+"/event", map[string]any{"event_id": "shared-id",
+			"site_id": site, "event_type": "page_view", "path": "/" + site, "user_id": "u1",
+			"timestamp": "2025-11-12T10:00:00Z"}, &got))
+		require.Equal(t, "shared-id", got.EventID)
+	}
+	for _, site := range []string{"first", "second"} {
+		waitForStats(t, p.reportingURL, "site_id="+site+"&date=2025-11-12",
+			`{"site_id":"`+site+`","date":"2025-11-12","total_views":1,"unique_users":1,"top_paths":[{"path":"/`+site+`","views":1}]}`)
+	}
 }

@@ -14,7 +14,8 @@ import (
 // PageView is the event type counted as a view and in top paths.
 const PageView = "page_view"
 
-// Event is one analytics event as it is carried on the broker and stored in Postgres.
+// Event is one analytics event as it is carried on the broker and stored in Postgres. SiteID and EventID
+// together identify it: clients choose ids, which need be unique only within a site.
 type Event struct {
 	EventID   string    `json:"event_id"`
 	SiteID    string    `json:"site_id"`

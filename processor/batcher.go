@@ -10,7 +10,7 @@ import (
 	"github.com/analytics-pipeline/analytics/event"
 )
 
-// Applier writes a batch of events with distinct ids and reports how many were new.
+// Applier writes a batch of events with distinct (site_id, event_id) pairs and reports how many were new.
 type Applier interface {
 	Apply(ctx context.Context, events []event.Event) (int, error)
 }
@@ -123,15 +123,21 @@ func (b *Batcher) applyInTime(batch []request) error {
 	return b.apply(ctx, batch)
 }
 
+// eventKey identifies an event: event ids are unique per site only.
+type eventKey struct {
+	site, id string
+}
+
 func (b *Batcher) apply(ctx context.Context, batch []request) error {
 	var events []event.Event
-	seen := make(map[string]struct{})
+	seen := make(map[eventKey]struct{})
 	for _, req := range batch {
 		for _, e := range req.events {
-			if _, dup := seen[e.EventID]; dup {
+			k := eventKey{site: e.SiteID, id: e.EventID}
+			if _, dup := seen[k]; dup {
 				continue
 			}
-			seen[e.EventID] = struct{}{}
+			seen[k] = struct{}{}
 			events = append(events, e)
 		}
 	}

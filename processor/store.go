@@ -26,9 +26,10 @@ func NewStore(pool *pgxpool.Pool) *Store {
 	return &Store{pool: pool}
 }
 
-// applySQL inserts the events whose event_id is new and advances every counter from exactly those rows,
-// in one statement and so in one transaction. Inserts and upserts are ordered by key so that concurrent
-// writers take row locks in the same order and do not deadlock.
+// applySQL inserts the events whose (site_id, event_id) is new and advances every counter from exactly
+// those rows, in one statement and so in one transaction. Inserts and upserts are ordered by key (the
+// events in the order of their primary key's columns) so that concurrent writers take row locks in the
+// same order and do not deadlock.
 const applySQL = `
 WITH incoming AS (
     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[])
@@ -36,8 +37,8 @@ WITH incoming AS (
 ), inserted AS (
     INSERT INTO events (event_id, site_id, event_type, path, user_id, occurred_at)
     SELECT event_id, site_id, event_type, path, NULLIF(user_id, ''), occurred_at FROM incoming
-    ORDER BY event_id
-    ON CONFLICT (event_id) DO NOTHING
+    ORDER BY event_id, site_id
+    ON CONFLICT (site_id, event_id) DO NOTHING
     RETURNING site_id, event_type, path, user_id, (occurred_at AT TIME ZONE 'UTC')::date AS day
 ), new_users AS (
     INSERT INTO daily_unique_users (site_id, day, user_id)
@@ -71,8 +72,9 @@ WITH incoming AS (
 )
 SELECT count(*) FROM inserted`
 
-// Apply stores events and projects them, counting each event_id at most once ever. It returns how many
-// events were new. Events must have distinct ids.
+// Apply stores events and projects them, counting each event_id at most once ever per site: the same id
+// sent by two sites is two events. It returns how many events were new. Events must have distinct
+// (site_id, event_id) pairs.
 func (s *Store) Apply(ctx context.Context, events []event.Event) (int, error) {
 	n := len(events)
 	ids, sites, types, paths, users := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)

@@ -20,16 +20,18 @@ type Projection struct {
 	EventTypes map[string]int64 // "site|day|type" → events
 }
 
-// Expect computes the projection that exactly the given events, each counted once, produce.
+// Expect computes the projection that exactly the given events, each counted once, produce. An event is
+// its site and its event_id: the same id on two sites is two events.
 func Expect(events []event.Event) Projection {
 	p := newProjection()
 	users := map[string]map[string]bool{}
-	seen := map[string]bool{}
+	seen := map[[2]string]bool{}
 	for _, e := range events {
-		if seen[e.EventID] {
+		key := [2]string{e.SiteID, e.EventID}
+		if seen[key] {
 			continue
 		}
-		seen[e.EventID] = true
+		seen[key] = true
 		day := e.SiteID + "|" + e.Timestamp.UTC().Format(time.DateOnly)
 		p.Events++
 		p.Counted++
