@@ -67,7 +67,7 @@ func TestPostgresDownForAMinuteWithTwoProcessors(t *testing.T) {
 
 	var events, applies, repeated, most int64
 	err = pool.QueryRow(ctx, `SELECT count(*), coalesce(sum(n), 0), count(*) FILTER (WHERE n > 1), coalesce(max(n), 0)
-		FROM (SELECT event_id, count(*) AS n FROM fault_applies GROUP BY event_id) a`).Scan(&events, &applies, &repeated, &most)
+		FROM (SELECT count(*) AS n FROM fault_applies GROUP BY site_id, event_id) a`).Scan(&events, &applies, &repeated, &most)
 	require.NoError(t, err)
 	t.Logf("applies: %d events, %d committed applies, %d events applied more than once, at most %d times", events, applies, repeated, most)
 	require.Equal(t, int64(len(all.Acked)), events, "every acknowledged event applied")
@@ -85,10 +85,10 @@ func countApplies(t *testing.T, pool *pgxpool.Pool) {
 		return pool.QueryRow(ctx, `SELECT to_regclass('events') IS NOT NULL`).Scan(&exists) == nil && exists
 	}, time.Minute, 50*time.Millisecond)
 	_, err := pool.Exec(ctx, `
-CREATE TABLE fault_applies (event_id text NOT NULL);
+CREATE TABLE fault_applies (site_id text NOT NULL, event_id text NOT NULL);
 CREATE FUNCTION fault_count_apply() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    INSERT INTO fault_applies (event_id) VALUES (NEW.event_id);
+    INSERT INTO fault_applies (site_id, event_id) VALUES (NEW.site_id, NEW.event_id);
     RETURN NEW;
 END $$;
 CREATE TRIGGER fault_count_apply BEFORE INSERT ON events FOR EACH ROW EXECUTE FUNCTION fault_count_apply();`)
