@@ -25,6 +25,14 @@ func keyOf(siteID string, day time.Time) cacheKey {
 // notification forgets the site-days a commit changed, and while that connection is down the cache is
 // empty and bypassed.
 //
+// A connection can also die without a word (a half-open TCP connection, a vanished host): notifications
+// stop arriving and nothing says so. So the listener probes its connection every quarter of maxStale,
+// and the cache serves an answer only within maxStale of sending the last probe that was answered:
+// Postgres sends a listener the notifications of the commits before a query ahead of the query's answer,
+// so by then everything committed before the probe has been forgotten. A cached answer therefore
+// outlives a commit that changed it by at most maxStale, however the connection fails; usually by the
+// milliseconds a notification takes.
+//
 // An answer read from Postgres is kept only if no invalidation of its key was applied between the lookup
 // that missed and the store, or it could be older than a commit whose notification has already been
 // applied, and stay. Every invalidation bumps a counter, and a fill carries the counters it saw. The
@@ -32,15 +40,18 @@ func keyOf(siteID string, day time.Time) cacheKey {
 // stream of commits a fill fails only when its own key (or one sharing its stripe) changed; forgetting
 // everything ('*', a lost connection, a new one) bumps a counter of its own.
 type StatsCache struct {
-	size int
-	seed maphash.Seed
+	size     int
+	maxStale time.Duration
+	seed     maphash.Seed
 
 	mu        sync.Mutex
 	listening bool
-	entries   map[cacheKey]*list.Element // of *cacheEntry
-	recent    *list.List                 // most recently used at the front
-	all       uint64                     // bumped when everything is forgotten
-	keys      [stripes]uint64            // bumped when a key of the stripe is forgotten
+	// freshUntil is when the answers stop being served unless a newer probe is answered.
+	freshUntil time.Time
+	entries    map[cacheKey]*list.Element // of *cacheEntry
+	recent     *list.List                 // most recently used at the front
+	all        uint64                     // bumped when everything is forgotten
+	keys       [stripes]uint64            // bumped when a key of the stripe is forgotten
 }
 
 type cacheEntry struct {
@@ -58,16 +69,18 @@ type fill struct {
 	ok      bool
 }
 
-// NewStatsCache returns an empty cache of at most size answers; it serves nothing until Listen runs.
-func NewStatsCache(size int) *StatsCache {
-	return &StatsCache{size: size, seed: maphash.MakeSeed(), entries: make(map[cacheKey]*list.Element), recent: list.New()}
+// NewStatsCache returns an empty cache of at most size answers, each served at most maxStale after a
+// commit that changed it; it serves nothing until Listen runs.
+func NewStatsCache(size int, maxStale time.Duration) *StatsCache {
+	return &StatsCache{size: size, maxStale: maxStale, seed: maphash.MakeSeed(), entries: make(map[cacheKey]*list.Element), recent: list.New()}
 }
 
-// Listening reports whether the cache is in use: its LISTEN connection is up.
+// Listening reports whether the cache is in use: its LISTEN connection is up and answered a probe within
+// maxStale.
 func (c *StatsCache) Listening() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	return c.listening
+	return c.listening && time.Now().Before(c.freshUntil)
 }
 
 // Len returns how many answers the cache holds.
@@ -89,7 +102,7 @@ func (c *StatsCache) lookup(key cacheKey) ([]byte, fill) {
 	if !c.listening {
 		return nil, fill{}
 	}
-	if e, ok := c.entries[key]; ok {
+	if e, ok := c.entries[key]; ok && time.Now().Before(c.freshUntil) {
 		c.recent.MoveToFront(e)
 		return e.Value.(*cacheEntry).body, fill{}
 	}
@@ -139,12 +152,24 @@ func (c *StatsCache) forgetAll() {
 	c.forgetAllLocked()
 }
 
-// setListening turns the cache on or off; either way it starts empty.
+// setListening turns the cache on or off; either way it starts empty, and serves nothing until a probe
+// is answered.
 func (c *StatsCache) setListening(on bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.listening = on
+	c.freshUntil = time.Time{}
 	c.forgetAllLocked()
+}
+
+// confirm records that every notification committed before sent has been applied: answers may be
+// served until maxStale after sent.
+func (c *StatsCache) confirm(sent time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if until := sent.Add(c.maxStale); c.listening && until.After(c.freshUntil) {
+		c.freshUntil = until
+	}
 }
 
 func (c *StatsCache) forgetAllLocked() {
