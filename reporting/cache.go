@@ -25,13 +25,17 @@ func keyOf(siteID string, day time.Time) cacheKey {
 // notification forgets the site-days a commit changed, and while that connection is down the cache is
 // empty and bypassed.
 //
+// Yesterday's, today's and later answers are not notified (migrations/00005: nearly every commit changes
+// them, and notifying serialises commits across the cluster); each is kept for at most maxStale after the
+// lookup that read it, and so outlives a commit that changed it by at most maxStale too.
+//
 // A connection can also die without a word (a half-open TCP connection, a vanished host): notifications
 // stop arriving and nothing says so. So the listener probes its connection every quarter of maxStale,
 // and the cache serves an answer only within maxStale of sending the last probe that was answered:
 // Postgres sends a listener the notifications of the commits before a query ahead of the query's answer,
-// so by then everything committed before the probe has been forgotten. A cached answer therefore
-// outlives a commit that changed it by at most maxStale, however the connection fails; usually by the
-// milliseconds a notification takes.
+// so by then everything committed before the probe has been forgotten. A cached answer for an older day
+// therefore outlives a commit that changed it by at most maxStale however the connection fails, and
+// usually by the milliseconds a notification takes.
 //
 // An answer read from Postgres is kept only if no invalidation of its key was applied between the lookup
 // that missed and the store, or it could be older than a commit whose notification has already been
@@ -55,8 +59,9 @@ type StatsCache struct {
 }
 
 type cacheEntry struct {
-	key  cacheKey
-	body []byte
+	key     cacheKey
+	body    []byte
+	expires time.Time // zero for a day the notifications keep fresh
 }
 
 // fill is a missed lookup's permission to store the answer it reads; ok is false when the cache is
@@ -66,7 +71,16 @@ type fill struct {
 	stripe  int
 	all     uint64
 	version uint64
+	expires time.Time
 	ok      bool
+}
+
+// expiring reports whether key's day is yesterday, today or later (UTC) at now: such days change with
+// nearly every commit and are not notified (migrations/00005), so their answers expire after maxStale.
+// Yesterday counts as recent so that the notifications, which cover every day before Postgres's today,
+// cover every day that is not recent even when the two clocks disagree about the date.
+func expiring(key cacheKey, now time.Time) bool {
+	return key.day >= keyOf("", now).day-1
 }
 
 // NewStatsCache returns an empty cache of at most size answers, each served at most maxStale after a
@@ -102,11 +116,19 @@ func (c *StatsCache) lookup(key cacheKey) ([]byte, fill) {
 	if !c.listening {
 		return nil, fill{}
 	}
-	if e, ok := c.entries[key]; ok && time.Now().Before(c.freshUntil) {
-		c.recent.MoveToFront(e)
-		return e.Value.(*cacheEntry).body, fill{}
+	now := time.Now()
+	if e, ok := c.entries[key]; ok && now.Before(c.freshUntil) {
+		entry := e.Value.(*cacheEntry)
+		if entry.expires.IsZero() || now.Before(entry.expires) {
+			c.recent.MoveToFront(e)
+			return entry.body, fill{}
+		}
 	}
-	return nil, fill{key: key, stripe: stripe, all: c.all, version: c.keys[stripe], ok: true}
+	f := fill{key: key, stripe: stripe, all: c.all, version: c.keys[stripe], ok: true}
+	if expiring(key, now) {
+		f.expires = now.Add(c.maxStale)
+	}
+	return nil, f
 }
 
 // store keeps body under f's key unless the key may have changed since f's lookup. Going from listening
@@ -121,11 +143,12 @@ func (c *StatsCache) store(f fill, body []byte) {
 		return
 	}
 	if e, ok := c.entries[f.key]; ok {
-		e.Value.(*cacheEntry).body = body
+		entry := e.Value.(*cacheEntry)
+		entry.body, entry.expires = body, f.expires
 		c.recent.MoveToFront(e)
 		return
 	}
-	c.entries[f.key] = c.recent.PushFront(&cacheEntry{key: f.key, body: body})
+	c.entries[f.key] = c.recent.PushFront(&cacheEntry{key: f.key, body: body, expires: f.expires})
 	if c.recent.Len() > c.size {
 		oldest := c.recent.Remove(c.recent.Back()).(*cacheEntry)
 		delete(c.entries, oldest.key)

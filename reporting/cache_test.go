@@ -151,3 +151,30 @@ func TestStatsCacheKeepsMostRecentlyUsed(t *testing.T) {
 	}
 	require.Equal(t, 3, s.cache.Len())
 }
+
+// TestStatsCacheRecentDaysExpire caches today's answer and changes it without a notification (today's
+// commits send none): no answer requested later than maxStaleness after it was cached may still be it.
+func TestStatsCacheRecentDaysExpire(t *testing.T) {
+	t.Parallel()
+	now := time.Now().UTC()
+	today := now.Format(time.DateOnly)
+	s := newCachedServer(t, 100, event.Event{EventID: "1", SiteID: "s", EventType: event.PageView, Path: "/a", Timestamp: now})
+	query := "site_id=s&date=" + today
+	cached := s.stats(t, query)
+	cachedAt := time.Now()
+	require.Equal(t, 1, s.cache.Len())
+
+	s.addViewsUnseen(t, "s", today)
+	deadline := cachedAt.Add(10 * maxStaleness)
+	for {
+		asked := time.Now()
+		got := s.stats(t, query)
+		if got.TopPaths[0].Views == 101 {
+			break
+		}
+		require.Equal(t, cached, got)
+		require.Less(t, asked.Sub(cachedAt), maxStaleness, "today's answer served %s after it was cached", asked.Sub(cachedAt))
+		require.True(t, asked.Before(deadline))
+		time.Sleep(5 * time.Millisecond)
+	}
+}

@@ -19,6 +19,7 @@ import (
 // TestStatsChangedNotification checks what the trigger of migrations/00002 sends on stats_changed.
 func TestStatsChangedNotification(t *testing.T) {
 	t.Parallel()
+	now := time.Now().UTC()
 	existing := []event.Event{
 		ev("1", "a", event.PageView, "/a", "u1", "2025-11-12T10:00:00Z"),
 		ev("2", "b", "click", "/b", "u1", "2025-11-12T10:00:00Z"),
@@ -73,6 +74,15 @@ func TestStatsChangedNotification(t *testing.T) {
 			name: "truncate_is_everything",
 			sql:  `TRUNCATE daily_aggregates`,
 			want: []string{"*"},
+		},
+		{
+			name: "recent_days_notify_only_yesterday",
+			events: []event.Event{
+				{EventID: "3", SiteID: "a", EventType: event.PageView, Path: "/c", Timestamp: now},
+				{EventID: "4", SiteID: "a", EventType: event.PageView, Path: "/c", Timestamp: now.Add(48 * time.Hour)},
+				{EventID: "5", SiteID: "a", EventType: event.PageView, Path: "/c", Timestamp: now.Add(-24 * time.Hour)},
+			},
+			want: []string{"a|" + now.Add(-24*time.Hour).Format(time.DateOnly)},
 		},
 		{
 			name: "path_views_alone_notify_nothing",

@@ -24,7 +24,7 @@ type Config struct {
 	StatsCacheSize int `env:"STATS_CACHE_SIZE" envDefault:"10000"`
 	// StatsCacheMaxStaleness is the longest a cached answer outlives a commit that changed it, however the
 	// cache's connection to Postgres fails; the cache probes that connection four times as often.
-	StatsCacheMaxStaleness time.Duration `env:"STATS_CACHE_MAX_STALENESS" envDefault:"1s"`
+	StatsCacheMaxStaleness time.Duration `env:"STATS_CACHE_MAX_STALENESS" envDefault:"250ms"`
 }
 
 // Validate reports the first setting that cannot work.
