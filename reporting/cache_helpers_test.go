@@ -45,13 +45,14 @@ func newCachedServer(t testing.TB, size int, events ...event.Event) *cachedServe
 // startCachedServer serves the API reading stats through a cache of size answers on pool's database.
 func startCachedServer(t testing.TB, pool *pgxpool.Pool, size int, stats reporting.StatsReader) *cachedServer {
 	t.Helper()
-	return startCachedServerListening(t, pool, pool.Config().ConnConfig, size, stats)
+	return startCachedServerListening(t, pool, pool.Config().ConnConfig, size, maxStaleness, stats)
 }
 
-// startCachedServerListening is startCachedServer with the cache's listener connecting with cfg.
-func startCachedServerListening(t testing.TB, pool *pgxpool.Pool, cfg *pgx.ConnConfig, size int, stats reporting.StatsReader) *cachedServer {
+// startCachedServerListening is startCachedServer with the cache's listener connecting with cfg, and
+// answers stale by at most maxStale.
+func startCachedServerListening(t testing.TB, pool *pgxpool.Pool, cfg *pgx.ConnConfig, size int, maxStale time.Duration, stats reporting.StatsReader) *cachedServer {
 	t.Helper()
-	s := &cachedServer{pool: pool, cache: reporting.NewStatsCache(size, maxStaleness)}
+	s := &cachedServer{pool: pool, cache: reporting.NewStatsCache(size, maxStale)}
 	cfg.ValidateConnect = func(context.Context, *pgconn.PgConn) error {
 		if s.unreachable.Load() {
 			return errors.New("the test keeps the listener away")

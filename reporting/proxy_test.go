@@ -24,7 +24,7 @@ type silentProxy struct {
 }
 
 // newSilentProxy listens on a free local port and forwards to target until the test ends.
-func newSilentProxy(t *testing.T, target string) *silentProxy {
+func newSilentProxy(t testing.TB, target string) *silentProxy {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
