@@ -12,7 +12,7 @@ import (
 	"github.com/sethvargo/go-retry"
 )
 
-// listenSQL subscribes to the notifications of migrations/00002_stats_changed_notify.sql. Repeating it on
+// listenSQL subscribes to the notifications of migrations 00002 and 00005 (stats_changed). Repeating it on
 // a live connection changes nothing, so it doubles as the probe that the connection still works.
 const listenSQL = "LISTEN stats_changed"
 
