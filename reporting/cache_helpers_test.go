@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
@@ -44,8 +45,14 @@ func newCachedServer(t testing.TB, size int, events ...event.Event) *cachedServe
 // startCachedServer serves the API reading stats through a cache of size answers on pool's database.
 func startCachedServer(t testing.TB, pool *pgxpool.Pool, size int, stats reporting.StatsReader) *cachedServer {
 	t.Helper()
-	s := &cachedServer{pool: pool, cache: reporting.NewStatsCache(size)}
-	cfg := pool.Config().ConnConfig
+	return startCachedServerListening(t, pool, pool.Config().ConnConfig, size, maxStaleness, stats)
+}
+
+// startCachedServerListening is startCachedServer with the cache's listener connecting with cfg, and
+// answers stale by at most maxStale.
+func startCachedServerListening(t testing.TB, pool *pgxpool.Pool, cfg *pgx.ConnConfig, size int, maxStale time.Duration, stats reporting.StatsReader) *cachedServer {
+	t.Helper()
+	s := &cachedServer{pool: pool, cache: reporting.NewStatsCache(size, maxStale)}
 	cfg.ValidateConnect = func(context.Context, *pgconn.PgConn) error {
 		if s.unreachable.Load() {
 			return errors.New("the test keeps the listener away")

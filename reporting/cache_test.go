@@ -76,9 +76,9 @@ func TestStatsCacheForgetsEverything(t *testing.T) {
 			want: stats{SiteID: "s", Date: day, TotalViews: 1, UniqueUsers: 1, TopPaths: []pathViews{{"/a", 101}}},
 		},
 		{
-			name: "change_too_large_to_list",
+			name: "site_too_long_to_name",
 			sql: `INSERT INTO daily_aggregates (site_id, day, total_views, total_events, unique_users)
-			      SELECT 'bulk-' || g, '2025-11-13', 1, 1, 0 FROM generate_series(1, 1000) AS g`,
+			      VALUES (repeat('x', 7900), '2025-11-13', 1, 1, 0)`,
 			want: stats{SiteID: "s", Date: day, TotalViews: 1, UniqueUsers: 1, TopPaths: []pathViews{{"/a", 101}}},
 		},
 	}
@@ -150,4 +150,31 @@ func TestStatsCacheKeepsMostRecentlyUsed(t *testing.T) {
 		require.Equal(t, want, s.stats(t, query(tc.site)), "site %s", tc.site)
 	}
 	require.Equal(t, 3, s.cache.Len())
+}
+
+// TestStatsCacheRecentDaysExpire caches today's answer and changes it without a notification (today's
+// commits send none): no answer requested later than maxStaleness after it was cached may still be it.
+func TestStatsCacheRecentDaysExpire(t *testing.T) {
+	t.Parallel()
+	now := time.Now().UTC()
+	today := now.Format(time.DateOnly)
+	s := newCachedServer(t, 100, event.Event{EventID: "1", SiteID: "s", EventType: event.PageView, Path: "/a", Timestamp: now})
+	query := "site_id=s&date=" + today
+	cached := s.stats(t, query)
+	cachedAt := time.Now()
+	require.Equal(t, 1, s.cache.Len())
+
+	s.addViewsUnseen(t, "s", today)
+	deadline := cachedAt.Add(10 * maxStaleness)
+	for {
+		asked := time.Now()
+		got := s.stats(t, query)
+		if got.TopPaths[0].Views == 101 {
+			break
+		}
+		require.Equal(t, cached, got)
+		require.Less(t, asked.Sub(cachedAt), maxStaleness, "today's answer served %s after it was cached", asked.Sub(cachedAt))
+		require.True(t, asked.Before(deadline))
+		time.Sleep(5 * time.Millisecond)
+	}
 }

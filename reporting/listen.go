@@ -12,15 +12,15 @@ import (
 	"github.com/sethvargo/go-retry"
 )
 
-// listenSQL subscribes to the notifications of migrations/00002_stats_changed_notify.sql. Repeating it on
+// listenSQL subscribes to the notifications of migrations 00002 and 00005 (stats_changed). Repeating it on
 // a live connection changes nothing, so it doubles as the probe that the connection still works.
 const listenSQL = "LISTEN stats_changed"
 
-// Without a notification for probeAfter the connection is probed, and given up if the probe takes longer
-// than probeTimeout: a connection that died silently (no reset from the peer) is noticed within their sum.
+// probeTimeout is how long a probe may take before the connection is given up; connectTimeout the same
+// for a new connection.
 const (
-	probeAfter   = 2 * time.Second
-	probeTimeout = 2 * time.Second
+	probeTimeout   = 2 * time.Second
+	connectTimeout = 5 * time.Second
 )
 
 // everything is the payload meaning that any answer may have changed.
@@ -29,8 +29,15 @@ const everything = "*"
 // Listen holds a dedicated connection, configured by cfg, that listens on stats_changed, and applies the
 // notifications to the cache until ctx ends. The cache is in use only while the LISTEN holds: when the
 // connection fails, the cache is emptied and bypassed, and Listen reconnects with capped exponential
-// backoff.
+// backoff. Meanwhile it probes the connection every quarter of the cache's maxStale, and the cache serves
+// answers only while the last answered probe is recent enough (see StatsCache).
 func (c *StatsCache) Listen(ctx context.Context, cfg *pgx.ConnConfig, log *slog.Logger) {
+	cfg = cfg.Copy()
+	// Applied as they are read, also while a probe runs, so that they are applied when its answer comes.
+	cfg.OnNotification = func(_ *pgconn.PgConn, n *pgconn.Notification) { c.apply(n.Payload) }
+	if cfg.ConnectTimeout == 0 || cfg.ConnectTimeout > connectTimeout {
+		cfg.ConnectTimeout = connectTimeout
+	}
 	for {
 		backoff := retry.WithCappedDuration(2*time.Second, retry.NewExponential(50*time.Millisecond))
 		conn, err := retry.DoValue(ctx, backoff, func(ctx context.Context) (*pgx.Conn, error) {
@@ -70,27 +77,31 @@ func listen(ctx context.Context, cfg *pgx.ConnConfig) (*pgx.Conn, error) {
 	return conn, nil
 }
 
-// receive applies notifications until the connection fails or ctx ends.
+// receive probes the connection every quarter of maxStale, confirming the cache's freshness after each
+// answer, and applies notifications (through the connection's OnNotification) in between, until the
+// connection fails or ctx ends.
 func (c *StatsCache) receive(ctx context.Context, conn *pgx.Conn) error {
 	for {
-		waitCtx, cancel := context.WithTimeout(ctx, probeAfter)
-		n, err := conn.WaitForNotification(waitCtx)
+		sent := time.Now()
+		probeCtx, cancel := context.WithTimeout(ctx, probeTimeout)
+		_, err := conn.Exec(probeCtx, listenSQL)
 		cancel()
-		if n != nil {
-			c.apply(n.Payload)
+		if err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return fmt.Errorf("probe: %w", err)
 		}
+		c.confirm(sent)
+		waitCtx, cancel := context.WithDeadline(ctx, sent.Add(c.maxStale/4))
+		for err == nil {
+			_, err = conn.WaitForNotification(waitCtx)
+		}
+		cancel()
 		switch {
-		case err == nil:
 		case ctx.Err() != nil:
 			return ctx.Err()
-		case pgconn.Timeout(err):
-			probeCtx, cancel := context.WithTimeout(ctx, probeTimeout)
-			_, err := conn.Exec(probeCtx, listenSQL)
-			cancel()
-			if err != nil {
-				return fmt.Errorf("probe: %w", err)
-			}
-		default:
+		case !pgconn.Timeout(err):
 			return fmt.Errorf("wait for notification: %w", err)
 		}
 	}

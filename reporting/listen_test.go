@@ -1,13 +1,24 @@
 package reporting_test
 
 import (
+	"context"
+	"fmt"
+	"net"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/analytics-pipeline/analytics/event"
+	"github.com/analytics-pipeline/analytics/internal/testenv"
+	"github.com/analytics-pipeline/analytics/processor"
+	"github.com/analytics-pipeline/analytics/reporting"
 )
+
+// maxStaleness is the tests' STATS_CACHE_MAX_STALENESS: the longest a cached answer may outlive a commit
+// that changed it, whatever happens to the listener's connection. It is longer than the default (250ms)
+// so that a busy machine does not turn the hits the tests expect into misses.
+const maxStaleness = time.Second
 
 func TestStatsCacheBypassedWhileDisconnected(t *testing.T) {
 	t.Parallel()
@@ -37,4 +48,58 @@ func TestStatsCacheBypassedWhileDisconnected(t *testing.T) {
 	require.Equal(t, cached, s.stats(t, query), "caching resumed")
 	s.apply(t, ev("3", "s", event.PageView, "/a", "u3", "2025-11-12T12:00:00Z"))
 	s.eventually(t, query, stats{SiteID: "s", Date: day, TotalViews: 3, UniqueUsers: 3, TopPaths: []pathViews{{"/a", 203}}})
+}
+
+// TestStatsCacheStaleBoundedWhenListenerFails breaks the listener's connection, then commits a change
+// whose notification never arrives on it; no answer requested later than maxStaleness after the commit may
+// be the stale cached one. A silent connection (no reset, no error: every byte held, as on a half-open
+// TCP connection or a vanished host) is noticed only by the probes; a terminated backend (as on a
+// Postgres restart) at once.
+func TestStatsCacheStaleBoundedWhenListenerFails(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name  string
+		fault func(t *testing.T, s *cachedServer, proxy *silentProxy)
+	}{
+		{
+			name:  "silent_connection",
+			fault: func(_ *testing.T, _ *cachedServer, proxy *silentProxy) { proxy.silent.Store(true) },
+		},
+		{
+			name: "backend_terminated",
+			fault: func(t *testing.T, s *cachedServer, _ *silentProxy) {
+				s.exec(t, `SELECT pg_terminate_backend($1)`, s.listenerPID(t))
+			},
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			pool := testenv.Database(t)
+			_, err := processor.NewStore(pool).Apply(context.Background(), []event.Event{ev("1", "s", event.PageView, "/a", "u1", "2025-11-12T10:00:00Z")})
+			require.NoError(t, err)
+			cfg := pool.Config().ConnConfig
+			proxy := newSilentProxy(t, net.JoinHostPort(cfg.Host, fmt.Sprint(cfg.Port)))
+			cfg.Host, cfg.Port = "127.0.0.1", proxy.port()
+			s := startCachedServerListening(t, pool, cfg, 100, maxStaleness, reporting.NewStore(pool))
+			query := "site_id=s&date=" + day
+			stale := s.stats(t, query)
+			require.Equal(t, 1, s.cache.Len())
+
+			tc.fault(t, s, proxy)
+			committing := time.Now()
+			s.apply(t, ev("2", "s", event.PageView, "/a", "u2", "2025-11-12T11:00:00Z"))
+			fresh := stats{SiteID: "s", Date: day, TotalViews: 2, UniqueUsers: 2, TopPaths: []pathViews{{"/a", 2}}}
+			for {
+				asked := time.Now()
+				got := s.stats(t, query)
+				if equalStats(got, fresh) {
+					break
+				}
+				require.Equal(t, stale, got)
+				require.Less(t, asked.Sub(committing), maxStaleness, "a stale answer to a request %s after the commit", asked.Sub(committing))
+				time.Sleep(5 * time.Millisecond)
+			}
+		})
+	}
 }

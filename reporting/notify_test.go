@@ -2,6 +2,7 @@ package reporting_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -16,9 +17,15 @@ import (
 	"github.com/analytics-pipeline/analytics/processor"
 )
 
-// TestStatsChangedNotification checks what the trigger of migrations/00002 sends on stats_changed.
+// TestStatsChangedNotification checks what the triggers of migrations/00002 and 00005 send on stats_changed.
 func TestStatsChangedNotification(t *testing.T) {
 	t.Parallel()
+	now := time.Now().UTC()
+	var manyKeys []string
+	for i := 1; i <= 500; i++ {
+		manyKeys = append(manyKeys, fmt.Sprintf("site-%d|2025-11-12", i))
+	}
+	slices.Sort(manyKeys)
 	existing := []event.Event{
 		ev("1", "a", event.PageView, "/a", "u1", "2025-11-12T10:00:00Z"),
 		ev("2", "b", "click", "/b", "u1", "2025-11-12T10:00:00Z"),
@@ -59,9 +66,15 @@ func TestStatsChangedNotification(t *testing.T) {
 			want:   []string{"*"},
 		},
 		{
-			name: "too_many_keys_is_everything",
+			name: "many_keys_each_named",
 			sql: `INSERT INTO daily_aggregates (site_id, day, total_views, total_events, unique_users)
 			      SELECT 'site-' || g, '2025-11-12', 1, 1, 0 FROM generate_series(1, 500) AS g`,
+			want: manyKeys,
+		},
+		{
+			name: "site_too_long_to_name_is_everything",
+			sql: `INSERT INTO daily_aggregates (site_id, day, total_views, total_events, unique_users)
+			      VALUES (repeat('x', 7900), '2025-11-12', 1, 1, 0)`,
 			want: []string{"*"},
 		},
 		{
@@ -73,6 +86,15 @@ func TestStatsChangedNotification(t *testing.T) {
 			name: "truncate_is_everything",
 			sql:  `TRUNCATE daily_aggregates`,
 			want: []string{"*"},
+		},
+		{
+			name: "recent_days_notify_only_yesterday",
+			events: []event.Event{
+				{EventID: "3", SiteID: "a", EventType: event.PageView, Path: "/c", Timestamp: now},
+				{EventID: "4", SiteID: "a", EventType: event.PageView, Path: "/c", Timestamp: now.Add(48 * time.Hour)},
+				{EventID: "5", SiteID: "a", EventType: event.PageView, Path: "/c", Timestamp: now.Add(-24 * time.Hour)},
+			},
+			want: []string{"a|" + now.Add(-24*time.Hour).Format(time.DateOnly)},
 		},
 		{
 			name: "path_views_alone_notify_nothing",

@@ -22,6 +22,9 @@ type Config struct {
 	ShutdownTimeout time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"15s"`
 	// StatsCacheSize is how many /stats answers are cached (see StatsCache); 0 turns the cache off.
 	StatsCacheSize int `env:"STATS_CACHE_SIZE" envDefault:"10000"`
+	// StatsCacheMaxStaleness is the longest a cached answer outlives a commit that changed it, however the
+	// cache's connection to Postgres fails; the cache probes that connection four times as often.
+	StatsCacheMaxStaleness time.Duration `env:"STATS_CACHE_MAX_STALENESS" envDefault:"250ms"`
 }
 
 // Validate reports the first setting that cannot work.
@@ -35,6 +38,8 @@ func (c Config) Validate() error {
 		return errors.New("SHUTDOWN_TIMEOUT must be positive")
 	case c.StatsCacheSize < 0:
 		return fmt.Errorf("STATS_CACHE_SIZE=%d: must be 0 (off) or more", c.StatsCacheSize)
+	case c.StatsCacheSize > 0 && c.StatsCacheMaxStaleness < 20*time.Millisecond:
+		return fmt.Errorf("STATS_CACHE_MAX_STALENESS=%s: must be at least 20ms", c.StatsCacheMaxStaleness)
 	}
 	return nil
 }
@@ -60,19 +65,19 @@ func Serve(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger) e
 		return err
 	}
 	defer pool.Close()
-	cache, stopCache := startCache(ctx, cfg.StatsCacheSize, pool, log)
+	cache, stopCache := startCache(ctx, cfg.StatsCacheSize, cfg.StatsCacheMaxStaleness, pool, log)
 	defer stopCache()
 	api := NewAPI(NewStore(pool), cache, pool.Ping, log)
 	return httpapi.Serve(ctx, ln, api.Routes(), cfg.ShutdownTimeout, log)
 }
 
-// startCache returns a stats cache of size answers with its listener running on a connection of its own,
-// or nil when size is 0; stop ends the listener and waits for it.
-func startCache(ctx context.Context, size int, pool *pgxpool.Pool, log *slog.Logger) (cache *StatsCache, stop func()) {
+// startCache returns a stats cache of size answers, stale by at most maxStale, with its listener running
+// on a connection of its own, or nil when size is 0; stop ends the listener and waits for it.
+func startCache(ctx context.Context, size int, maxStale time.Duration, pool *pgxpool.Pool, log *slog.Logger) (cache *StatsCache, stop func()) {
 	if size == 0 {
 		return nil, func() {}
 	}
-	cache = NewStatsCache(size)
+	cache = NewStatsCache(size, maxStale)
 	connCfg := pool.Config().ConnConfig
 	connCfg.RuntimeParams["application_name"] = "reporting stats cache"
 	ctx, cancel := context.WithCancel(ctx)

@@ -2,7 +2,6 @@ package reporting
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -36,29 +35,42 @@ func NewStore(pool *pgxpool.Pool) *Store {
 	return &Store{pool: pool}
 }
 
-const (
-	aggregateSQL = `SELECT total_views, unique_users FROM daily_aggregates WHERE site_id = $1 AND day = $2`
-	topPathsSQL  = `SELECT path, views FROM daily_path_views WHERE site_id = $1 AND day = $2
-                    ORDER BY views DESC, path COLLATE "C" ASC LIMIT $3`
-)
+// statsSQL reads a site-day's totals and top paths in one statement, and so from one snapshot: the
+// processor advances daily_aggregates and daily_path_views in one transaction, and an answer put together
+// from two statements could show a total from before a commit beside paths from after it. It returns one
+// row per top path, each carrying the totals, or a single row without a path; totals are NULL for a day
+// without events.
+const statsSQL = `
+SELECT a.total_views, a.unique_users, p.path, p.views
+FROM (VALUES ($1::text, $2::date)) AS k (site_id, day)
+LEFT JOIN daily_aggregates a ON a.site_id = k.site_id AND a.day = k.day
+LEFT JOIN LATERAL (
+    SELECT path, views FROM daily_path_views
+    WHERE site_id = k.site_id AND day = k.day
+    ORDER BY views DESC, path COLLATE "C" ASC LIMIT $3
+) p ON true
+ORDER BY p.views DESC, p.path COLLATE "C" ASC`
 
-// Stats returns the site's figures for day; a day without events gives zeros and no paths.
+// Stats returns the site's figures for day, all from one snapshot; a day without events gives zeros and
+// no paths.
 func (s *Store) Stats(ctx context.Context, siteID string, day time.Time) (DayStats, error) {
-	batch := &pgx.Batch{}
-	var stats DayStats
-	batch.Queue(aggregateSQL, siteID, day).QueryRow(func(row pgx.Row) error {
-		err := row.Scan(&stats.TotalViews, &stats.UniqueUsers)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return nil
+	rows, err := s.pool.Query(ctx, statsSQL, siteID, day, topPathsLimit)
+	if err != nil {
+		return DayStats{}, fmt.Errorf("stats for %s on %s: %w", siteID, day.Format(time.DateOnly), err)
+	}
+	stats := DayStats{TopPaths: []PathViews{}}
+	var totalViews, uniqueUsers, views *int64
+	var path *string
+	_, err = pgx.ForEachRow(rows, []any{&totalViews, &uniqueUsers, &path, &views}, func() error {
+		if totalViews != nil {
+			stats.TotalViews, stats.UniqueUsers = *totalViews, *uniqueUsers
 		}
-		return err
+		if path != nil {
+			stats.TopPaths = append(stats.TopPaths, PathViews{Path: *path, Views: *views})
+		}
+		return nil
 	})
-	batch.Queue(topPathsSQL, siteID, day, topPathsLimit).Query(func(rows pgx.Rows) error {
-		paths, err := pgx.CollectRows(rows, pgx.RowToStructByPos[PathViews])
-		stats.TopPaths = paths
-		return err
-	})
-	if err := s.pool.SendBatch(ctx, batch).Close(); err != nil {
+	if err != nil {
 		return DayStats{}, fmt.Errorf("stats for %s on %s: %w", siteID, day.Format(time.DateOnly), err)
 	}
 	return stats, nil

@@ -27,7 +27,8 @@ func main() {
 	flag.DurationVar(&cfg.LagDuration, "lag-duration", 60*time.Second, "length of the lag figure")
 	flag.IntVar(&cfg.StatsEvents, "stats-events", 1_000_000, "raw events behind the /stats figure (1M per day of 100 sites × 10k paths)")
 	flag.IntVar(&cfg.StatsConns, "stats-conns", 32, "connections for the /stats figure")
-	only := flag.String("only", "", "comma-separated figures to measure (post, processing, lag, stats, memory); all when empty")
+	flag.IntVar(&cfg.NotifyEvents, "notify-events", 20000, "events of the notify figure's single-entry backlog (its packed backlog holds 20 times as many)")
+	only := flag.String("only", "", "comma-separated figures to measure (post, processing, lag, stats, memory, notify); all but notify when empty")
 	flag.Parse()
 	if *only != "" {
 		cfg.Only = strings.Split(*only, ",")

@@ -24,7 +24,11 @@ type Config struct {
 	LagDuration time.Duration
 	StatsEvents int // raw events behind the /stats figure
 	StatsConns  int
-	// Only, when not empty, names the figures to measure: post, processing, lag, stats, memory.
+	// NotifyEvents is the single-entry backlog of the notify figure; its packed backlog holds 20 times
+	// as many events.
+	NotifyEvents int
+	// Only, when not empty, names the figures to measure: post, processing, lag, stats, memory, notify.
+	// Notify is measured only when named.
 	Only []string
 	Log  io.Writer // progress messages
 }
@@ -73,11 +77,14 @@ func Run(ctx context.Context, cfg Config) ([]Row, error) {
 	}
 	m := &measurement{cfg: cfg, stack: s, binDir: binDir, started: map[*cluster.Service]bool{}}
 	steps := []struct {
-		name string
-		run  func(context.Context) error
-	}{{"post", m.ingestion}, {"processing", m.processing}, {"lag", m.lag}, {"stats", m.stats}, {"memory", m.memory}}
+		name     string
+		run      func(context.Context) error
+		optional bool // measured only when named in Only
+	}{{"post", m.ingestion, false}, {"processing", m.processing, false}, {"lag", m.lag, false}, {"stats", m.stats, false},
+		{"notify", m.notify, true}, {"memory", m.memory, false}}
 	for _, step := range steps {
-		if len(cfg.Only) > 0 && !slices.Contains(cfg.Only, step.name) {
+		named := slices.Contains(cfg.Only, step.name)
+		if !named && (step.optional || len(cfg.Only) > 0) {
 			continue
 		}
 		if err := step.run(ctx); err != nil {
