@@ -27,8 +27,9 @@ func (r *redisBackend) publisher() message.Publisher {
 }
 
 func (r *redisBackend) newSubscriber(consumer string, logger watermill.LoggerAdapter) (message.Subscriber, error) {
-	// A subscriber closes its client when it stops, so each one gets its own.
-	return NewRedisSubscriber(r.cfg, NewRedisClient(r.cfg, 4), consumer, logger)
+	// A subscriber closes its client when it stops, so each one gets its own: a connection each for its
+	// blocking read, its claim loop, its consumer check, its acknowledgements and its PendingKeeper.
+	return NewRedisSubscriber(r.cfg, NewRedisClient(r.cfg, 5), consumer, logger)
 }
 
 func (r *redisBackend) ready(ctx context.Context) error {

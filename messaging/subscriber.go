@@ -1,6 +1,7 @@
 package messaging
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"time"
@@ -14,7 +15,13 @@ import (
 // NewRedisSubscriber returns a consumer-group subscriber named consumer. It owns client: closing the
 // subscriber closes the client. A new group starts at the
 // beginning of the stream, so events published before the first processor started are not missed.
+//
+// While the subscriber runs, a PendingKeeper keeps the entries it holds fresh (every quarter of
+// CLAIM_IDLE), so that only the entries of a consumer that is gone are ever claimed by another: a handler
+// retrying through a long outage keeps its message instead of each sibling starting on it too.
 func NewRedisSubscriber(cfg Config, client *redis.Client, consumer string, logger watermill.LoggerAdapter) (message.Subscriber, error) {
+	keeper := NewPendingKeeper(client, cfg.Stream, cfg.ConsumerGroup, consumer, max(cfg.ClaimIdle/4, time.Millisecond), logger)
+	client.AddHook(heldEntries{keeper: keeper})
 	sub, err := redisstream.NewSubscriber(redisstream.SubscriberConfig{
 		Client:                        client,
 		Unmarshaller:                  tolerantUnmarshaller{},
@@ -30,7 +37,25 @@ func NewRedisSubscriber(cfg Config, client *redis.Client, consumer string, logge
 	if err != nil {
 		return nil, fmt.Errorf("redis subscriber %s: %w", consumer, err)
 	}
-	return sub, nil
+	ctx, cancel := context.WithCancel(context.Background())
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		keeper.Run(ctx)
+	}()
+	return keptSubscriber{Subscriber: sub, stopKeeper: func() { cancel(); <-stopped }}, nil
+}
+
+// keptSubscriber is a watermill-redisstream subscriber with the PendingKeeper of its entries.
+type keptSubscriber struct {
+	*redisstream.Subscriber
+	stopKeeper func()
+}
+
+// Close stops the keeper, then the subscriber (which closes the client they share).
+func (s keptSubscriber) Close() error {
+	s.stopKeeper()
+	return s.Subscriber.Close()
 }
 
 // ConsumerNames returns the stable consumer names of a process that wants n messages handled at once: the

@@ -23,6 +23,7 @@ type Batcher struct {
 	size     int
 	wait     time.Duration
 	writers  int
+	timeout  time.Duration
 	requests chan request
 }
 
@@ -33,9 +34,9 @@ type request struct {
 
 // NewBatcher returns a batcher that flushes when at least size events are waiting or wait has passed since
 // the first of them arrived. Up to writers batches are written at once, each in its own transaction, so
-// that Postgres works on one batch while the next is gathered and written.
-func NewBatcher(store Applier, size int, wait time.Duration, writers int) *Batcher {
-	return &Batcher{store: store, size: size, wait: wait, writers: max(1, writers), requests: make(chan request)}
+// that Postgres works on one batch while the next is gathered and written. Each write gets timeout.
+func NewBatcher(store Applier, size int, wait time.Duration, writers int, timeout time.Duration) *Batcher {
+	return &Batcher{store: store, size: size, wait: wait, writers: max(1, writers), timeout: timeout, requests: make(chan request)}
 }
 
 // Submit hands the events of one message to the writer and waits until they have been written together.
@@ -102,9 +103,7 @@ func (b *Batcher) Run(ctx context.Context) {
 // flush writes the batch; when Postgres rejects it, each message's events are written on their own so
 // that only the offending messages fail.
 func (b *Batcher) flush(batch []request) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	err := b.apply(ctx, batch)
+	err := b.applyInTime(batch)
 	if !errors.Is(err, ErrRejected) || len(batch) == 1 {
 		for _, req := range batch {
 			req.done <- err
@@ -112,8 +111,16 @@ func (b *Batcher) flush(batch []request) {
 		return
 	}
 	for _, req := range batch {
-		req.done <- b.apply(ctx, []request{req})
+		req.done <- b.applyInTime([]request{req})
 	}
+}
+
+// applyInTime writes batch under a deadline of its own: a message re-applied alone after its batch was
+// rejected gets the whole timeout, not what the batch and the messages before it left.
+func (b *Batcher) applyInTime(batch []request) error {
+	ctx, cancel := context.WithTimeout(context.Background(), b.timeout)
+	defer cancel()
+	return b.apply(ctx, batch)
 }
 
 // eventKey identifies an event: event ids are unique per site only.

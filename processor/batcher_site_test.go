@@ -16,7 +16,7 @@ import (
 func TestBatcherKeepsTheSameIDFromTwoSites(t *testing.T) {
 	t.Parallel()
 	pool := testenv.Database(t)
-	b := processor.NewBatcher(processor.NewStore(pool), 100, 10*time.Millisecond, 1)
+	b := processor.NewBatcher(processor.NewStore(pool), 100, 10*time.Millisecond, 1, time.Minute)
 	startBatcher(t, b)
 
 	// One message, so that all its events are in the same batch.

@@ -32,7 +32,7 @@ func startBatcher(t *testing.T, b *processor.Batcher) {
 func TestBatcherIsolatesRejectedMessages(t *testing.T) {
 	t.Parallel()
 	pool := testenv.Database(t)
-	b := processor.NewBatcher(processor.NewStore(pool), 100, 50*time.Millisecond, 2)
+	b := processor.NewBatcher(processor.NewStore(pool), 100, 50*time.Millisecond, 2, time.Minute)
 	startBatcher(t, b)
 
 	var wg sync.WaitGroup
@@ -64,7 +64,7 @@ func TestBatcherIsolatesRejectedMessages(t *testing.T) {
 func TestBatcherSubmitsFromManyHandlers(t *testing.T) {
 	t.Parallel()
 	pool := testenv.Database(t)
-	b := processor.NewBatcher(processor.NewStore(pool), 64, 5*time.Millisecond, 2)
+	b := processor.NewBatcher(processor.NewStore(pool), 64, 5*time.Millisecond, 2, time.Minute)
 	startBatcher(t, b)
 
 	var wg sync.WaitGroup
@@ -85,8 +85,43 @@ func TestBatcherSubmitsFromManyHandlers(t *testing.T) {
 
 func TestSubmitGivesUpWhenItsContextEnds(t *testing.T) {
 	t.Parallel()
-	b := processor.NewBatcher(nil, 10, time.Millisecond, 1)
+	b := processor.NewBatcher(nil, 10, time.Millisecond, 1, time.Minute)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	require.ErrorIs(t, b.Submit(ctx, []event.Event{{EventID: "x"}}), context.Canceled)
+}
+
+// TestBatcherGivesEachIsolatedMessageItsOwnDeadline makes every write take a while (a statement trigger
+// that sleeps) and rejects one message of a batch: the messages re-applied one by one must each get the
+// whole timeout, not share what the rejected batch left of it.
+func TestBatcherGivesEachIsolatedMessageItsOwnDeadline(t *testing.T) {
+	t.Parallel()
+	pool := testenv.Database(t)
+	_, err := pool.Exec(context.Background(), `
+CREATE FUNCTION slow_write() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN PERFORM pg_sleep(0.6); RETURN NULL; END $$;
+CREATE TRIGGER slow_write BEFORE INSERT ON events FOR EACH STATEMENT EXECUTE FUNCTION slow_write();
+ALTER TABLE events ADD CONSTRAINT events_path_not_forbidden CHECK (path <> '/forbidden');`)
+	require.NoError(t, err)
+	// One write takes 0.6 s, well within the timeout; the batch and then each of the five messages alone
+	// take 3.6 s.
+	b := processor.NewBatcher(processor.NewStore(pool), 100, 200*time.Millisecond, 1, 2*time.Second)
+	startBatcher(t, b)
+
+	var wg sync.WaitGroup
+	errs := make([]error, 5)
+	for i := range errs {
+		path := fmt.Sprint("/p", i)
+		if i == 0 {
+			path = "/forbidden"
+		}
+		wg.Go(func() {
+			errs[i] = b.Submit(context.Background(), []event.Event{ev(fmt.Sprint("e", i), "s", event.PageView, path, "", "2025-11-12T10:00:00Z")})
+		})
+	}
+	wg.Wait()
+	require.ErrorIs(t, errs[0], processor.ErrRejected)
+	for i, err := range errs[1:] {
+		require.NoError(t, err, "message %d", i+1)
+	}
+	require.Equal(t, int64(4), readDay(t, pool, "s", "2025-11-12").views)
 }

@@ -21,6 +21,14 @@ type Config struct {
 	// StatusInterval is how often the queue's length, pending count and lag are logged.
 	StatusInterval time.Duration    `env:"STATUS_INTERVAL" envDefault:"30s"`
 	Messaging      messaging.Config `envPrefix:""`
+
+	// MaxMessageEvents bounds the events one message may carry (ingestion packs at most 1,000); a message
+	// with more is poisoned before it reaches the batcher, so no message makes a batch of any size.
+	MaxMessageEvents int `env:"PROCESSOR_MAX_MESSAGE_EVENTS" envDefault:"5000"`
+	// StatementTimeout is Postgres's statement_timeout on the processor's connections. A write also has a
+	// deadline of its own, applyMargin longer, for what the server cannot end: a wait for a connection, a
+	// network that stops answering.
+	StatementTimeout time.Duration `env:"PG_STATEMENT_TIMEOUT" envDefault:"30s"`
 }
 
 // SetDefaults gives the zero fields, the messaging settings included, the defaults their envDefault tags
@@ -38,6 +46,8 @@ func (c Config) Validate() error {
 		return errors.New("PROCESSOR_CONCURRENCY, PROCESSOR_BATCH_SIZE, PROCESSOR_BATCH_WAIT and PROCESSOR_WRITERS must be positive")
 	case c.ShutdownTimeout <= 0 || c.StatusInterval <= 0:
 		return errors.New("SHUTDOWN_TIMEOUT and STATUS_INTERVAL must be positive")
+	case c.MaxMessageEvents < 1 || c.StatementTimeout < time.Millisecond:
+		return errors.New("PROCESSOR_MAX_MESSAGE_EVENTS and PG_STATEMENT_TIMEOUT must be positive")
 	}
 	return c.Messaging.Validate()
 }

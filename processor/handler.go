@@ -14,20 +14,26 @@ import (
 
 // Handler is the Watermill handler that decodes a message's events and hands them to the batcher.
 type Handler struct {
-	batcher *Batcher
+	batcher   *Batcher
+	maxEvents int
 }
 
-// NewHandler returns a handler writing through batcher.
-func NewHandler(batcher *Batcher) *Handler {
-	return &Handler{batcher: batcher}
+// NewHandler returns a handler writing through batcher messages of at most maxEvents events.
+func NewHandler(batcher *Batcher, maxEvents int) *Handler {
+	return &Handler{batcher: batcher, maxEvents: maxEvents}
 }
 
 // Handle acknowledges the message (by returning nil) only after its events are committed, all together.
-// An undecodable payload or data Postgres rejects is a permanent error; anything else is retried.
+// An undecodable payload, more events than the limit or data Postgres rejects is a permanent error;
+// anything else is retried.
 func (h *Handler) Handle(msg *message.Message) error {
 	events, err := event.Unmarshal(msg.Payload)
 	if err != nil {
 		return messaging.Permanent(fmt.Errorf("message %s: %w", msg.UUID, err))
+	}
+	if len(events) > h.maxEvents {
+		return messaging.Permanent(fmt.Errorf("message %s carries %d events, more than PROCESSOR_MAX_MESSAGE_EVENTS (%d)",
+			msg.UUID, len(events), h.maxEvents))
 	}
 	err = h.batcher.Submit(msg.Context(), events)
 	if errors.Is(err, ErrRejected) {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
@@ -15,6 +16,11 @@ import (
 	"github.com/analytics-pipeline/analytics/internal/database"
 	"github.com/analytics-pipeline/analytics/messaging"
 )
+
+// applyMargin is how much longer than PG_STATEMENT_TIMEOUT a write may take before the processor gives
+// up on it: enough for a connection and a round trip, so that Postgres, which keeps the connection and
+// answers 57014, is normally the one that ends a slow statement.
+const applyMargin = 5 * time.Second
 
 // Run builds the configured broker and runs a processor on it until ctx is cancelled.
 func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
@@ -64,6 +70,7 @@ func (p *Processor) Run(ctx context.Context) error {
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
+	cfg.DatabaseURL = database.WithStatementTimeout(cfg.DatabaseURL, cfg.StatementTimeout)
 	pool, err := database.OpenCurrent(ctx, cfg.DatabaseURL, 0, log)
 	if err != nil {
 		return err
@@ -91,8 +98,8 @@ func (p *Processor) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	batcher := NewBatcher(NewStore(pool), cfg.BatchSize, cfg.BatchWait, cfg.Writers)
-	handler := NewHandler(batcher)
+	batcher := NewBatcher(NewStore(pool), cfg.BatchSize, cfg.BatchWait, cfg.Writers, cfg.StatementTimeout+applyMargin)
+	handler := NewHandler(batcher, cfg.MaxMessageEvents)
 	handle := func(msg *message.Message) error {
 		err := handler.Handle(msg)
 		if err == nil {
