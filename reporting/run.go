@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/analytics-pipeline/analytics/internal/database"
+	"github.com/analytics-pipeline/analytics/internal/envdefault"
 	"github.com/analytics-pipeline/analytics/internal/httpapi"
 )
 
@@ -21,10 +22,19 @@ type Config struct {
 	DatabaseURL     string        `env:"DATABASE_URL" envDefault:"postgres://analytics:analytics@localhost:5432/analytics?sslmode=disable"`
 	ShutdownTimeout time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"15s"`
 	// StatsCacheSize is how many /stats answers are cached (see StatsCache); 0 turns the cache off.
-	StatsCacheSize int `env:"STATS_CACHE_SIZE" envDefault:"10000"`
+	StatsCacheSize int `env:"STATS_CACHE_SIZE" envDefault:"10000" zero:"valid"`
 	// StatsCacheMaxStaleness is the longest a cached answer outlives a commit that changed it, however the
 	// cache's connection to Postgres fails; the cache probes that connection four times as often.
 	StatsCacheMaxStaleness time.Duration `env:"STATS_CACHE_MAX_STALENESS" envDefault:"250ms"`
+	// StatementTimeout is Postgres's statement_timeout on reporting's connections, so a query whose client
+	// has gone cannot run on and hold a connection.
+	StatementTimeout time.Duration `env:"PG_STATEMENT_TIMEOUT" envDefault:"30s"`
+}
+
+// SetDefaults gives every unset field its environment default, except StatsCacheSize, where 0 is a
+// setting (no cache).
+func (c *Config) SetDefaults() {
+	envdefault.Fill(c)
 }
 
 // Validate reports the first setting that cannot work.
@@ -38,6 +48,8 @@ func (c Config) Validate() error {
 		return errors.New("SHUTDOWN_TIMEOUT must be positive")
 	case c.StatsCacheSize < 0:
 		return fmt.Errorf("STATS_CACHE_SIZE=%d: must be 0 (off) or more", c.StatsCacheSize)
+	case c.StatementTimeout < time.Millisecond:
+		return errors.New("PG_STATEMENT_TIMEOUT must be positive")
 	case c.StatsCacheSize > 0 && c.StatsCacheMaxStaleness < 20*time.Millisecond:
 		return fmt.Errorf("STATS_CACHE_MAX_STALENESS=%s: must be at least 20ms", c.StatsCacheMaxStaleness)
 	}
@@ -57,10 +69,11 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 // ctx is cancelled, then finishes requests in flight.
 func Serve(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger) error {
 	defer ln.Close()
+	cfg.SetDefaults()
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
-	pool, err := database.OpenCurrent(ctx, cfg.DatabaseURL, 0, log)
+	pool, err := database.OpenCurrent(ctx, database.WithStatementTimeout(cfg.DatabaseURL, cfg.StatementTimeout), 0, log)
 	if err != nil {
 		return err
 	}

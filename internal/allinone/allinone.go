@@ -49,6 +49,7 @@ func Serve(ctx context.Context, cfg Config, ingestLn, reportLn net.Listener, log
 	defer ingestLn.Close()
 	defer reportLn.Close()
 	cfg.Processor.SetDefaults()
+	cfg.Reporting.SetDefaults()
 	if err := migrate(ctx, cfg, log); err != nil {
 		return err
 	}
