@@ -76,6 +76,18 @@ func TestStartupFailsAtOnce(t *testing.T) {
 			env: func(t *testing.T) []string {
 				return []string{"DATABASE_URL=" + testenv.EmptyDatabaseURL(t)}
 			}},
+		{name: "processor_zero_statement_timeout", binary: "processor", want: []string{"PG_STATEMENT_TIMEOUT"},
+			env: func(t *testing.T) []string {
+				return []string{"DATABASE_URL=" + testenv.DatabaseURL(t), "PG_STATEMENT_TIMEOUT=0"}
+			}},
+		{name: "reporting_zero_shutdown_timeout", binary: "reporting", want: []string{"SHUTDOWN_TIMEOUT"},
+			env: func(t *testing.T) []string {
+				return []string{"DATABASE_URL=" + testenv.DatabaseURL(t), "SHUTDOWN_TIMEOUT=0"}
+			}},
+		{name: "analytics_zero_cache_staleness", binary: "analytics", want: []string{"STATS_CACHE_MAX_STALENESS"},
+			env: func(t *testing.T) []string {
+				return []string{"DATABASE_URL=" + testenv.DatabaseURL(t), "BROKER=memory", "STATS_CACHE_MAX_STALENESS=0"}
+			}},
 		{name: "ingestion_malformed_redis_host", binary: "ingestion", want: []string{"REDIS_HOST"},
 			env: func(*testing.T) []string {
 				return []string{"REDIS_HOST=redis://localhost"}

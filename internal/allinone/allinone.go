@@ -25,6 +25,11 @@ type Config struct {
 	Reporting reporting.Config `envPrefix:""`
 }
 
+// Validate reports the settings of the three services that cannot work.
+func (c Config) Validate() error {
+	return errors.Join(c.Ingestion.Validate(), c.Processor.Validate(), c.Reporting.Validate())
+}
+
 // Run listens on INGESTION_PORT and REPORTING_PORT and serves until ctx is cancelled.
 func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	ingestLn, err := net.Listen("tcp", ":"+strconv.Itoa(cfg.Ingestion.Port))

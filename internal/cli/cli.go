@@ -18,8 +18,11 @@ import (
 	"github.com/analytics-pipeline/analytics/messaging"
 )
 
-// Main fills cfg from the environment, logs it with secrets masked, and calls run with a context that
-// ends on SIGINT or SIGTERM. It exits 1 when configuration or run fails.
+// Main fills cfg from the environment, checks it when it has a Validate method, logs it with secrets
+// masked, and calls run with a context that ends on SIGINT or SIGTERM. It exits 1 when configuration or
+// run fails. Checking here, before run fills what a configuration built in code leaves unset with the
+// defaults, is what makes an explicit zero from the environment (SHUTDOWN_TIMEOUT=0) an error rather
+// than a default.
 func Main[C any](service string, run func(ctx context.Context, cfg C, log *slog.Logger) error) {
 	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: level(os.Getenv("LOG_LEVEL"))})).With("service", service)
 	slog.SetDefault(log)
@@ -30,6 +33,9 @@ func Main[C any](service string, run func(ctx context.Context, cfg C, log *slog.
 	}
 
 	cfg, err := env.ParseAs[C]()
+	if v, ok := any(cfg).(interface{ Validate() error }); ok && err == nil {
+		err = v.Validate()
+	}
 	if err != nil {
 		log.Error("configuration", "err", err)
 		os.Exit(1)
