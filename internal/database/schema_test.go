@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"testing"
+	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // the pgx driver for database/sql
 	"github.com/pressly/goose/v3"
@@ -75,6 +76,30 @@ func TestMigrate(t *testing.T) {
 		dsn := testenv.EmptyDatabaseURL(t)
 		require.NoError(t, database.Migrate(context.Background(), dsn, log))
 		require.NoError(t, database.Migrate(context.Background(), dsn, log), "a second run has nothing to do")
+		pool, err := database.OpenCurrent(context.Background(), dsn, 1, log)
+		require.NoError(t, err)
+		pool.Close()
+	})
+	t.Run("a_connection_lost_while_migrating_is_retried", func(t *testing.T) {
+		t.Parallel()
+		dsn := testenv.EmptyDatabaseURL(t)
+		db := openDB(t, dsn)
+		// An uncommitted table of the same name makes the first migration wait for this transaction, so
+		// that its backend can be found and ended as a Postgres restart would end it.
+		blocker, err := db.Begin()
+		require.NoError(t, err)
+		_, err = blocker.Exec("CREATE TABLE events (unrelated int)")
+		require.NoError(t, err)
+		migrated := make(chan error, 1)
+		go func() { migrated <- database.Migrate(context.Background(), dsn, log) }()
+		require.Eventually(t, func() bool {
+			var ended int
+			err := db.QueryRow(`SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
+				WHERE datname = current_database() AND wait_event_type = 'Lock'`).Scan(&ended)
+			return err == nil && ended > 0
+		}, giveUpAfter, 10*time.Millisecond, "the migration never waited for the blocking transaction")
+		require.NoError(t, blocker.Rollback())
+		require.NoError(t, <-migrated, "the connection was lost, not the migration refused: Migrate must start again")
 		pool, err := database.OpenCurrent(context.Background(), dsn, 1, log)
 		require.NoError(t, err)
 		pool.Close()
