@@ -1,0 +1,78 @@
+package ingestion_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/analytics-pipeline/analytics/event"
+	"github.com/analytics-pipeline/analytics/ingestion"
+)
+
+// batchOf returns a POST /events body of n events of site whose paths are pathLen characters long.
+func batchOf(prefix, site string, n, pathLen int) string {
+	events := make([]string, n)
+	for i := range events {
+		events[i] = eventJSON(map[string]any{"event_id": fmt.Sprint(prefix, "-", i), "site_id": site,
+			"path": "/" + strings.Repeat("p", pathLen-1)})
+	}
+	return "[" + strings.Join(events, ",") + "]"
+}
+
+// TestPacksStayWithinTheMessageLimits queues a burst behind a held write and checks that no message the
+// packer makes of it holds more than MaxEventsPerMessage events or MaxMessageBytes of payload.
+func TestPacksStayWithinTheMessageLimits(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name     string
+		requests [][2]string
+	}{
+		{name: "count_limit", requests: [][2]string{
+			{"/event", eventJSON(map[string]any{"event_id": "single"})},
+			{"/events", batchOf("a", "s", 500, 10)},
+			{"/events", batchOf("b", "s", 500, 10)},
+		}},
+		{name: "byte_limit", requests: [][2]string{
+			{"/events", batchOf("a", "s", 300, 1000)},
+			{"/events", batchOf("b", "s", 300, 1000)},
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			rec := &recordingPublisher{}
+			gate := newGatedPublisher(rec)
+			api := ingestion.NewAPI(gate, "events", func(context.Context) error { return nil }, slog.New(slog.DiscardHandler))
+			t.Cleanup(api.Close)
+			srv := httptest.NewServer(api.Routes())
+			t.Cleanup(srv.Close)
+
+			first, answers := packTogether(t, srv.URL, api, gate, eventJSON(nil), tc.requests)
+			require.Equal(t, http.StatusOK, first.status, "body: %s", first.body)
+			for i, r := range answers {
+				require.Equal(t, http.StatusOK, r.status, "request %d: %s", i, r.body)
+			}
+			seen := map[string]int{}
+			for _, call := range rec.calls {
+				for _, msg := range call {
+					events, err := event.Unmarshal(msg.Payload)
+					require.NoError(t, err)
+					require.LessOrEqual(t, len(events), ingestion.MaxEventsPerMessage, "events in one message")
+					require.LessOrEqual(t, len(msg.Payload), ingestion.MaxMessageBytes, "payload bytes of one message")
+					for _, e := range events {
+						seen[e.EventID]++
+					}
+				}
+			}
+			for id, n := range seen {
+				require.Equal(t, 1, n, "event %s published %d times", id, n)
+			}
+		})
+	}
+}
