@@ -80,7 +80,7 @@ func newEventID() string {
 }
 
 // unavailable answers 503: none of the request's events was queued, so the client must retry. Every
-// cause is one a retry can get past: the broker down or full, or a message refused
+// cause is one a retry can get past: the broker down or full, ingestion stopping, or a message refused
 // as too large, which only a broker limit below ingestion's maxMessageBytes causes (a configuration to
 // fix, not the client's events: every valid event fits).
 func (a *API) unavailable(w http.ResponseWriter, err error) {

@@ -2,6 +2,7 @@ package ingestion
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"sync"
@@ -29,6 +30,9 @@ const (
 	packWriters         = 1
 )
 
+// errShuttingDown is the error of a publish after the packer closed.
+var errShuttingDown = errors.New("ingestion is shutting down")
+
 // packer publishes events as messages of many events. Requests that arrive while the writer is busy
 // are packed into the next message, so concurrent requests share one broker write (a group commit) and
 // the processor receives few, large messages. Under light load each request is its own message and
@@ -40,6 +44,11 @@ type packer struct {
 	writers    sync.WaitGroup
 	requestIDs requestIDs
 	keyed      bool // one message per site, keyed by site_id (see keyedPublisher)
+
+	// closing is held for reading by publish while it hands a request over, and for writing by close,
+	// so that no request is handed over once requests is closed.
+	closing sync.RWMutex
+	closed  bool
 }
 
 // newPacker starts the writers; close stops them.
@@ -55,11 +64,17 @@ func newPacker(publisher message.Publisher, topic string) *packer {
 }
 
 // publish hands events to the writer and returns, once the broker has answered, what became of each
-// event. It fails as a whole, with nothing queued, when the events cannot be handed over before ctx ends.
+// event. It fails as a whole, with nothing queued, when the events cannot be handed over: ctx ended, or
+// the packer closed (errShuttingDown).
 func (p *packer) publish(ctx context.Context, events []event.Event, requestID string) (published, error) {
 	req, err := newPackRequest(events, requestID)
 	if err != nil {
 		return published{}, err
+	}
+	p.closing.RLock()
+	if p.closed {
+		p.closing.RUnlock()
+		return published{}, errShuttingDown
 	}
 	select {
 	case p.requests <- req: // the queue has room: no need to make the context's Done channel
@@ -67,17 +82,23 @@ func (p *packer) publish(ctx context.Context, events []event.Event, requestID st
 		select {
 		case p.requests <- req:
 		case <-ctx.Done():
+			p.closing.RUnlock()
 			return published{}, fmt.Errorf("publish %d events: %w", len(events), ctx.Err())
 		}
 	}
+	p.closing.RUnlock()
 	res := <-req.done
 	res.passOn()
 	return published{msgOf: res.batch[res.i].msgOf, pack: res.pack}, nil
 }
 
-// close stops the writers after the requests in flight; publish must not be called afterwards.
+// close stops the writers after the requests handed over; a publish afterwards fails with
+// errShuttingDown.
 func (p *packer) close() {
+	p.closing.Lock()
+	p.closed = true
 	close(p.requests)
+	p.closing.Unlock()
 	p.writers.Wait()
 }
 

@@ -40,7 +40,10 @@ func (p published) failed() (int, error) {
 
 // notQueuedReason says, for a client, why events were not queued; all of these are worth a retry.
 func notQueuedReason(err error) string {
-	if errors.Is(err, messaging.ErrMessageTooLarge) {
+	switch {
+	case errors.Is(err, errShuttingDown):
+		return "ingestion is shutting down"
+	case errors.Is(err, messaging.ErrMessageTooLarge):
 		return "the broker refused the message carrying the events as too large"
 	}
 	return "the event queue is unavailable"
