@@ -3,7 +3,6 @@ package ingestion_test
 import (
 	"fmt"
 	"net/http"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -21,12 +20,8 @@ const saramaMaxMessageBytes = 1000000
 func TestKafkaRequestOverTheMessageLimitIsSplit(t *testing.T) {
 	t.Parallel()
 	srv := newKafkaServer(t, testenv.Kafka(t))
-	// 300 paths of 1300 '<', each escaped to 6 bytes: a 430 KB body whose events encode to 2.4 MB.
-	big := make([]string, 300)
-	for i := range big {
-		big[i] = eventJSON(map[string]any{"event_id": fmt.Sprint("big-", i), "site_id": "big", "path": "/" + strings.Repeat("<", 1300)})
-	}
-	bigBody := strings.ReplaceAll("["+strings.Join(big, ",")+"]", `\u003c`, "<") // eventJSON escapes as encoding/json does
+	// A 430 KB body whose events encode to 2.4 MB.
+	bigBody := escapingBatch("big", "big", 300, 1301)
 	first, answers := packTogether(t, srv.url, srv.api, srv.gate, eventJSON(map[string]any{"event_id": "first"}), [][2]string{
 		{"/event", eventJSON(map[string]any{"event_id": "b", "site_id": "b"})},
 		{"/events", bigBody},
@@ -45,13 +40,13 @@ func TestKafkaRequestOverTheMessageLimitIsSplit(t *testing.T) {
 		byID[r.id] = r
 	}
 	seen := countEvents(records)
-	require.Len(t, seen, len(big)+3)
+	require.Len(t, seen, 300+3)
 	for id, n := range seen {
 		require.Equal(t, 1, n, "event %s is in the topic %d times", id, n)
 	}
 	batch := decodeBatch(t, answers[1])
 	require.True(t, batch.Success)
-	require.Equal(t, len(big), batch.Accepted)
+	require.Equal(t, 300, batch.Accepted)
 	for i, res := range batch.Results {
 		require.Equal(t, fmt.Sprint("big-", i), res.EventID)
 		require.True(t, carries(byID[res.QueuedID], res.EventID), "record %q does not carry %s", res.QueuedID, res.EventID)

@@ -25,6 +25,17 @@ func batchOf(prefix, site string, n, pathLen int) string {
 	return "[" + strings.Join(events, ",") + "]"
 }
 
+// escapingBatch returns a POST /events body of n events of site whose paths are pathLen-1 '<' after the
+// slash: JSON escapes each '<' to six bytes (\u003c) in the message, not in the body sent.
+func escapingBatch(prefix, site string, n, pathLen int) string {
+	events := make([]string, n)
+	for i := range events {
+		events[i] = eventJSON(map[string]any{"event_id": fmt.Sprint(prefix, "-", i), "site_id": site,
+			"path": "/" + strings.Repeat("<", pathLen-1)})
+	}
+	return strings.ReplaceAll("["+strings.Join(events, ",")+"]", `\u003c`, "<")
+}
+
 // TestPacksStayWithinTheMessageLimits queues a burst behind a held write and checks that no message the
 // packer makes of it holds more than MaxEventsPerMessage events or MaxMessageBytes of payload.
 func TestPacksStayWithinTheMessageLimits(t *testing.T) {
@@ -41,6 +52,9 @@ func TestPacksStayWithinTheMessageLimits(t *testing.T) {
 		{name: "byte_limit", requests: [][2]string{
 			{"/events", batchOf("a", "s", 300, 1000)},
 			{"/events", batchOf("b", "s", 300, 1000)},
+		}},
+		{name: "one_request_over_the_byte_limit", requests: [][2]string{
+			{"/events", escapingBatch("a", "s", 300, 1300)},
 		}},
 	}
 	for _, tc := range cases {
@@ -72,6 +86,12 @@ func TestPacksStayWithinTheMessageLimits(t *testing.T) {
 			}
 			for id, n := range seen {
 				require.Equal(t, 1, n, "event %s published %d times", id, n)
+			}
+			for i, r := range answers {
+				if batch := decodeBatch(t, r); batch.Results != nil {
+					require.Len(t, batch.Results, batch.Accepted, "request %d", i)
+					require.True(t, batch.Success, "request %d", i)
+				}
 			}
 		})
 	}
