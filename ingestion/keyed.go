@@ -31,37 +31,48 @@ func (p *packer) messages(batch []packRequest) []*message.Message {
 		events  int
 		site    string
 	}
-	capacity := 256 // per site: unknown in advance
-	if !p.keyed {
-		capacity = 1
-		for i := range batch {
-			capacity += batch[i].size()
+	var built []building
+	if p.alone(batch) {
+		req := &batch[0]
+		req.encoded[len(req.encoded)-1] = ']'
+		built = []building{{payload: req.encoded, events: len(req.events), site: req.events[0].SiteID}}
+	} else {
+		capacity := 256 // per site: unknown in advance
+		if !p.keyed {
+			capacity = 1
+			for i := range batch {
+				capacity += batch[i].size()
+			}
+			capacity = min(capacity, maxMessageBytes)
 		}
-		capacity = min(capacity, maxMessageBytes)
-	}
-	var built []*building
-	open := map[string]int{} // site ("" unkeyed) → index in built of its message being filled
-	for i := range batch {
-		req := &batch[i]
-		for j := range req.events {
-			site := ""
-			if p.keyed {
-				site = req.events[j].SiteID
+		open := map[string]int{} // site ("" unkeyed) → index in built of its message being filled
+		for i := range batch {
+			req := &batch[i]
+			for j := range req.events {
+				site := ""
+				if p.keyed {
+					site = req.events[j].SiteID
+				}
+				js := req.eventJSON(j)
+				k, ok := open[site]
+				if !ok || built[k].events == maxEventsPerMessage || len(built[k].payload)+1+len(js)+1 > maxMessageBytes {
+					k = len(built)
+					open[site] = k
+					built = append(built, building{payload: make([]byte, 0, capacity), site: site})
+				}
+				b := &built[k]
+				if b.events == 0 {
+					b.payload = append(b.payload, '[')
+				} else {
+					b.payload = append(b.payload, ',')
+				}
+				b.payload = append(b.payload, js...)
+				b.events++
+				req.msgOf[j] = k
 			}
-			js := req.eventJSON(j)
-			k, ok := open[site]
-			if !ok || built[k].events == maxEventsPerMessage || len(built[k].payload)+len(js)+1 > maxMessageBytes {
-				k = len(built)
-				open[site] = k
-				built = append(built, &building{payload: append(make([]byte, 0, capacity), '['), site: site})
-			}
-			b := built[k]
-			if b.events > 0 {
-				b.payload = append(b.payload, ',')
-			}
-			b.payload = append(b.payload, js...)
-			b.events++
-			req.msgOf[j] = k
+		}
+		for k := range built {
+			built[k].payload = append(built[k].payload, ']')
 		}
 	}
 	correlationID := ""
@@ -70,7 +81,7 @@ func (p *packer) messages(batch []packRequest) []*message.Message {
 	}
 	msgs := make([]*message.Message, len(built))
 	for k, b := range built {
-		msgs[k] = message.NewMessage(watermill.NewUUID(), append(b.payload, ']'))
+		msgs[k] = message.NewMessage(watermill.NewUUID(), b.payload)
 		if p.keyed {
 			msgs[k].Metadata.Set(messaging.PartitionKeyKey, b.site)
 		}
@@ -79,4 +90,23 @@ func (p *packer) messages(batch []packRequest) []*message.Message {
 		}
 	}
 	return msgs
+}
+
+// alone reports whether batch is one request whose events make one message as they are encoded.
+func (p *packer) alone(batch []packRequest) bool {
+	if len(batch) != 1 {
+		return false
+	}
+	req := &batch[0]
+	if len(req.encoded) > maxMessageBytes || len(req.events) > maxEventsPerMessage {
+		return false
+	}
+	if p.keyed {
+		for j := range req.events {
+			if req.events[j].SiteID != req.events[0].SiteID {
+				return false
+			}
+		}
+	}
+	return true
 }

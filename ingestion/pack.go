@@ -11,22 +11,35 @@ import (
 // packRequest is one request's events handed to the writer, already encoded so that the writer knows
 // their size before it packs them.
 type packRequest struct {
-	events    []event.Event
-	encoded   []byte // the events' JSON, one after the other
-	ends      []int  // where each event's JSON ends in encoded
+	events []event.Event
+	// encoded is '[' and then each event's JSON followed by a comma: with its last comma made ']', the
+	// payload of a message of these events alone.
+	encoded   []byte
+	ends      []int  // where each event's JSON and comma end in encoded
 	requestID string // the client's X-Request-Id, if it sent one
 	done      chan packResult
 	msgOf     []int // set by the writer: the index in the pack's messages of each event's message
 }
 
+// encodedOverhead is more than an event's JSON takes besides its strings: keys, punctuation, timestamp.
+const encodedOverhead = 128
+
 func newPackRequest(events []event.Event, requestID string) (packRequest, error) {
-	req := packRequest{events: events, requestID: requestID, done: make(chan packResult, 1),
-		ends: make([]int, len(events)), msgOf: make([]int, len(events))}
+	n := len(events)
+	indexes := make([]int, 2*n)
+	req := packRequest{events: events, requestID: requestID, done: make(chan packResult, 1), ends: indexes[:n], msgOf: indexes[n:]}
+	size := 1
+	for j := range events {
+		e := &events[j]
+		size += encodedOverhead + len(e.EventID) + len(e.SiteID) + len(e.EventType) + len(e.Path) + len(e.UserID)
+	}
+	req.encoded = append(make([]byte, 0, size), '[')
 	for j := range events {
 		var err error
 		if req.encoded, err = events[j].AppendJSON(req.encoded); err != nil {
 			return packRequest{}, fmt.Errorf("encode event %d: %w", j, err)
 		}
+		req.encoded = append(req.encoded, ',')
 		req.ends[j] = len(req.encoded)
 	}
 	return req, nil
@@ -34,16 +47,16 @@ func newPackRequest(events []event.Event, requestID string) (packRequest, error)
 
 // size is the bytes the request's events take in a message: each event and the comma or bracket after it.
 func (r *packRequest) size() int {
-	return len(r.encoded) + len(r.events)
+	return len(r.encoded) - 1
 }
 
 // eventJSON returns the JSON of event j.
 func (r *packRequest) eventJSON(j int) []byte {
-	start := 0
+	start := 1
 	if j > 0 {
 		start = r.ends[j-1]
 	}
-	return r.encoded[start:r.ends[j]]
+	return r.encoded[start : r.ends[j]-1]
 }
 
 // sentPack is the broker's answer for each message of a pack.
