@@ -9,10 +9,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ThreeDotsLabs/watermill-redisstream/pkg/redisstream"
 	"github.com/stretchr/testify/require"
 
 	"github.com/analytics-pipeline/analytics/event"
 	"github.com/analytics-pipeline/analytics/ingestion"
+	"github.com/analytics-pipeline/analytics/internal/testenv"
+	"github.com/analytics-pipeline/analytics/messaging"
 )
 
 // batchOf returns a POST /events body of n events of site whose paths are pathLen characters long.
@@ -36,8 +39,9 @@ func escapingBatch(prefix, site string, n, pathLen int) string {
 	return strings.ReplaceAll("["+strings.Join(events, ",")+"]", `\u003c`, "<")
 }
 
-// TestPacksStayWithinTheMessageLimits queues a burst behind a held write and checks that no message the
-// packer makes of it holds more than MaxEventsPerMessage events or MaxMessageBytes of payload.
+// TestPacksStayWithinTheMessageLimits queues a burst behind a held write to Redis and checks that no
+// stream entry the packer makes of it holds more than MaxEventsPerMessage events or MaxMessageBytes of
+// payload, and that every event is in the stream once.
 func TestPacksStayWithinTheMessageLimits(t *testing.T) {
 	t.Parallel()
 	cases := []struct {
@@ -60,9 +64,10 @@ func TestPacksStayWithinTheMessageLimits(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			rec := &recordingPublisher{}
-			gate := newGatedPublisher(rec)
-			api := ingestion.NewAPI(gate, "events", func(context.Context) error { return nil }, slog.New(slog.DiscardHandler))
+			cfg := testenv.Messaging(t)
+			client := testenv.RedisClient(t, cfg)
+			gate := newGatedPublisher(messaging.NewRedisPublisher(client, cfg.PublishTimeout))
+			api := ingestion.NewAPI(gate, cfg.Stream, func(context.Context) error { return nil }, slog.New(slog.DiscardHandler))
 			t.Cleanup(api.Close)
 			srv := httptest.NewServer(api.Routes())
 			t.Cleanup(srv.Close)
@@ -72,16 +77,18 @@ func TestPacksStayWithinTheMessageLimits(t *testing.T) {
 			for i, r := range answers {
 				require.Equal(t, http.StatusOK, r.status, "request %d: %s", i, r.body)
 			}
+			entries, err := client.XRange(context.Background(), cfg.Stream, "-", "+").Result()
+			require.NoError(t, err)
 			seen := map[string]int{}
-			for _, call := range rec.calls {
-				for _, msg := range call {
-					events, err := event.Unmarshal(msg.Payload)
-					require.NoError(t, err)
-					require.LessOrEqual(t, len(events), ingestion.MaxEventsPerMessage, "events in one message")
-					require.LessOrEqual(t, len(msg.Payload), ingestion.MaxMessageBytes, "payload bytes of one message")
-					for _, e := range events {
-						seen[e.EventID]++
-					}
+			for _, entry := range entries {
+				msg, err := redisstream.DefaultMarshallerUnmarshaller{}.Unmarshal(entry.Values)
+				require.NoError(t, err)
+				events, err := event.Unmarshal(msg.Payload)
+				require.NoError(t, err)
+				require.LessOrEqual(t, len(events), ingestion.MaxEventsPerMessage, "events in entry %s", entry.ID)
+				require.LessOrEqual(t, len(msg.Payload), ingestion.MaxMessageBytes, "payload bytes of entry %s", entry.ID)
+				for _, e := range events {
+					seen[e.EventID]++
 				}
 			}
 			for id, n := range seen {
