@@ -40,7 +40,9 @@ func NewAPI(publisher message.Publisher, topic string, ready func(context.Contex
 	return &API{packer: newPacker(publisher, topic), ready: ready, log: log, now: time.Now}
 }
 
-// Close stops the publishing goroutines once the requests in flight are answered.
+// Close stops the publishing goroutines once the requests handed to them are answered. A handler that
+// publishes afterwards (its body was still arriving when the server's shutdown gave up waiting) answers
+// 503 with Retry-After, nothing queued.
 func (a *API) Close() {
 	a.packer.close()
 }

@@ -57,9 +57,7 @@ func Serve(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger) e
 }
 
 // ServeOn answers on ln, publishing through broker (which the caller owns, and may share with a processor
-// in the same process), until ctx is cancelled; then it finishes requests in flight and returns. A request
-// still running when cfg.ShutdownTimeout has passed, its body still arriving, is answered 503 once it
-// tries to publish.
+// in the same process), until ctx is cancelled; then it finishes requests in flight and returns.
 // cfg.Messaging is not used: the broker carries its own configuration.
 func ServeOn(ctx context.Context, cfg Config, ln net.Listener, broker *messaging.Broker, log *slog.Logger) error {
 	defer ln.Close()
