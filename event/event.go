@@ -45,7 +45,7 @@ func Marshal(events []Event) ([]byte, error) {
 			b = append(b, ',')
 		}
 		var err error
-		if b, err = events[i].appendJSON(b); err != nil {
+		if b, err = events[i].AppendJSON(b); err != nil {
 			return nil, fmt.Errorf("marshal events: event %d: %w", i, err)
 		}
 	}
@@ -56,8 +56,8 @@ func Marshal(events []Event) ([]byte, error) {
 const eventOverhead = len(`{"event_id":"","site_id":"","event_type":"","path":"","user_id":"","timestamp":""},`) +
 	len("2006-01-02T15:04:05.999999999-07:00")
 
-// appendJSON appends e as json.Marshal encodes it.
-func (e *Event) appendJSON(b []byte) ([]byte, error) {
+// AppendJSON appends e as json.Marshal encodes it: one element of the array Marshal makes.
+func (e *Event) AppendJSON(b []byte) ([]byte, error) {
 	b = append(b, `{"event_id":`...)
 	b = jsonstr.Append(b, e.EventID)
 	b = append(b, `,"site_id":`...)

@@ -40,7 +40,9 @@ func NewAPI(publisher message.Publisher, topic string, ready func(context.Contex
 	return &API{packer: newPacker(publisher, topic), ready: ready, log: log, now: time.Now}
 }
 
-// Close stops the publishing goroutines once the requests in flight are answered.
+// Close stops the publishing goroutines once the requests handed to them are answered. A handler that
+// publishes afterwards (its body was still arriving when the server's shutdown gave up waiting) answers
+// 503 with Retry-After, nothing queued.
 func (a *API) Close() {
 	a.packer.close()
 }
@@ -62,12 +64,15 @@ func (a *API) postEvent(w http.ResponseWriter, r *http.Request) {
 	if e.EventID == "" {
 		e.EventID = newEventID()
 	}
-	brokerID, err := a.packer.publish(r.Context(), []event.Event{e}, r.Header.Get(requestIDHeader))
+	res, err := a.packer.publish(r.Context(), []event.Event{e}, r.Header.Get(requestIDHeader))
+	if err == nil {
+		err = res.err(0)
+	}
 	if err != nil {
 		a.unavailable(w, err)
 		return
 	}
-	*buf = appendAccepted((*buf)[:0], brokerID, e.EventID)
+	*buf = appendAccepted((*buf)[:0], res.queuedID(0), e.EventID)
 	writeJSON(w, http.StatusOK, *buf)
 }
 
@@ -76,11 +81,14 @@ func newEventID() string {
 	return uuid.Must(uuid.NewV7()).String()
 }
 
-// unavailable answers 503: the broker did not take the events, so the client must retry.
+// unavailable answers 503: none of the request's events was queued, so the client must retry. Every
+// cause is one a retry can get past: the broker down or full, ingestion stopping, or a message refused
+// as too large, which only a broker limit below ingestion's maxMessageBytes causes (a configuration to
+// fix, not the client's events: every valid event fits).
 func (a *API) unavailable(w http.ResponseWriter, err error) {
-	a.log.Error("broker unavailable", "err", err)
+	a.log.Error("events not queued", "err", err)
 	w.Header().Set("Retry-After", retryAfterSeconds)
-	httpapi.WriteError(w, http.StatusServiceUnavailable, "the event queue is unavailable; retry later")
+	httpapi.WriteError(w, http.StatusServiceUnavailable, notQueuedReason(err)+"; retry later")
 }
 
 func writeBodyError(w http.ResponseWriter, err error) {

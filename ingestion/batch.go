@@ -6,8 +6,10 @@ import (
 	"github.com/analytics-pipeline/analytics/internal/httpapi"
 )
 
-// postEvents accepts up to maxBatch events; the valid ones are published together, in one message, and
-// every item's outcome is reported. It answers 200 if at least one event was queued, 400 if none was valid.
+// postEvents accepts up to maxBatch events; the valid ones are published together, in as few messages as
+// the limits allow, and every item's outcome is reported. It answers 200 if at least one event was
+// queued (an event the broker did not take is reported as its item's error), 400 if none was valid, 503
+// if none was queued.
 func (a *API) postEvents(w http.ResponseWriter, r *http.Request) {
 	buf := a.buffers.get()
 	defer a.buffers.put(buf)
@@ -31,11 +33,19 @@ func (a *API) postEvents(w http.ResponseWriter, r *http.Request) {
 			batch.events[i].EventID = newEventID()
 		}
 	}
-	brokerID, err := a.packer.publish(r.Context(), batch.events, r.Header.Get(requestIDHeader))
+	res, err := a.packer.publish(r.Context(), batch.events, r.Header.Get(requestIDHeader))
 	if err != nil {
 		a.unavailable(w, err)
 		return
 	}
-	*buf = appendBatchAccepted((*buf)[:0], &batch, brokerID)
+	failed, firstErr := res.failed()
+	if failed == len(batch.events) {
+		a.unavailable(w, firstErr)
+		return
+	}
+	if failed > 0 {
+		a.log.Error("events of a request not queued", "not_queued", failed, "queued", len(batch.events)-failed, "err", firstErr)
+	}
+	*buf = appendBatchAccepted((*buf)[:0], &batch, res)
 	writeJSON(w, http.StatusOK, *buf)
 }

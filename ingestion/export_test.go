@@ -76,10 +76,22 @@ func AnswerBatch(body []byte, now time.Time, queuedID string) (Batch, string, bo
 	if len(b.events) == 0 {
 		return exportBatch(b, ""), string(appendBatchRejected(nil, &b)), true
 	}
-	return exportBatch(b, ""), string(appendBatchAccepted(nil, &b, queuedID)), true
+	res := published{msgOf: make([]int, len(b.events)), pack: &sentPack{ids: []string{queuedID}, errs: []error{nil}}}
+	return exportBatch(b, ""), string(appendBatchAccepted(nil, &b, res)), true
 }
 
 // AnswerEvent returns the answer the handler writes for an event queued as queuedID.
 func AnswerEvent(queuedID, eventID string) string {
 	return string(appendAccepted(nil, queuedID, eventID))
 }
+
+// MaxEventsPerMessage is the most events the packer puts in one message.
+const MaxEventsPerMessage = maxEventsPerMessage
+
+// Queued returns how many requests wait for the packer's writer.
+func (a *API) Queued() int {
+	return len(a.packer.requests)
+}
+
+// MaxMessageBytes is the most payload bytes the packer puts in one message.
+const MaxMessageBytes = maxMessageBytes

@@ -1,13 +1,10 @@
 package ingestion
 
 import (
-	"fmt"
-
 	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
 
-	"github.com/analytics-pipeline/analytics/event"
 	"github.com/analytics-pipeline/analytics/messaging"
 )
 
@@ -25,57 +22,91 @@ func partitionsByKey(publisher message.Publisher) bool {
 	return ok && k.PartitionsByKey()
 }
 
-// writeBatch publishes the events of batch and returns, for each request, the broker id of the message
-// that carries its first event. Without keys the batch is one message; with keys it is one message per
-// site, all sent in one Publish call.
-func (p *packer) writeBatch(batch []packRequest, n int) ([]string, error) {
-	ids := make([]string, len(batch))
-	if !p.keyed {
-		id, err := p.write(batch, n)
-		for i := range ids {
-			ids[i] = id
-		}
-		return ids, err
+// messages packs the events of batch, in order, into messages: one message, or one per site when keyed,
+// each started anew where the next event would take it over maxMessageBytes or maxEventsPerMessage. It
+// records in each request's msgOf which message carries each of its events.
+func (p *packer) messages(batch []packRequest) []*message.Message {
+	type building struct {
+		payload []byte
+		events  int
+		site    string
 	}
-
-	bySite := map[string]int{} // site id → index in sites and msgs
-	var sites [][]event.Event
-	firstMessage := make([]int, len(batch))
-	for i, req := range batch {
-		for j, e := range req.events {
-			k, ok := bySite[e.SiteID]
-			if !ok {
-				k = len(sites)
-				bySite[e.SiteID] = k
-				sites = append(sites, nil)
+	var built []building
+	if p.alone(batch) {
+		req := &batch[0]
+		req.encoded[len(req.encoded)-1] = ']'
+		built = []building{{payload: req.encoded, events: len(req.events), site: req.events[0].SiteID}}
+	} else {
+		capacity := 256 // per site: unknown in advance
+		if !p.keyed {
+			capacity = 1
+			for i := range batch {
+				capacity += batch[i].size()
 			}
-			sites[k] = append(sites[k], e)
-			if j == 0 {
-				firstMessage[i] = k
+			capacity = min(capacity, maxMessageBytes)
+		}
+		open := map[string]int{} // site ("" unkeyed) → index in built of its message being filled
+		for i := range batch {
+			req := &batch[i]
+			for j := range req.events {
+				site := ""
+				if p.keyed {
+					site = req.events[j].SiteID
+				}
+				js := req.eventJSON(j)
+				k, ok := open[site]
+				if !ok || built[k].events == maxEventsPerMessage || len(built[k].payload)+1+len(js)+1 > maxMessageBytes {
+					k = len(built)
+					open[site] = k
+					built = append(built, building{payload: make([]byte, 0, capacity), site: site})
+				}
+				b := &built[k]
+				if b.events == 0 {
+					b.payload = append(b.payload, '[')
+				} else {
+					b.payload = append(b.payload, ',')
+				}
+				b.payload = append(b.payload, js...)
+				b.events++
+				req.msgOf[j] = k
 			}
+		}
+		for k := range built {
+			built[k].payload = append(built[k].payload, ']')
 		}
 	}
 	correlationID := ""
 	if len(batch) == 1 {
 		correlationID = p.requestIDs.get(batch[0].requestID)
 	}
-	msgs := make([]*message.Message, len(sites))
-	for k, events := range sites {
-		payload, err := event.Marshal(events)
-		if err != nil {
-			return ids, err
+	msgs := make([]*message.Message, len(built))
+	for k, b := range built {
+		msgs[k] = message.NewMessage(watermill.NewUUID(), b.payload)
+		if p.keyed {
+			msgs[k].Metadata.Set(messaging.PartitionKeyKey, b.site)
 		}
-		msgs[k] = message.NewMessage(watermill.NewUUID(), payload)
-		msgs[k].Metadata.Set(messaging.PartitionKeyKey, events[0].SiteID)
 		if correlationID != "" {
 			middleware.SetCorrelationID(correlationID, msgs[k])
 		}
 	}
-	if err := p.publisher.Publish(p.topic, msgs...); err != nil {
-		return ids, fmt.Errorf("publish %d events in %d messages: %w", n, len(msgs), err)
+	return msgs
+}
+
+// alone reports whether batch is one request whose events make one message as they are encoded.
+func (p *packer) alone(batch []packRequest) bool {
+	if len(batch) != 1 {
+		return false
 	}
-	for i := range batch {
-		ids[i] = msgs[firstMessage[i]].Metadata.Get(messaging.BrokerIDKey)
+	req := &batch[0]
+	if len(req.encoded) > maxMessageBytes || len(req.events) > maxEventsPerMessage {
+		return false
 	}
-	return ids, nil
+	if p.keyed {
+		for j := range req.events {
+			if req.events[j].SiteID != req.events[0].SiteID {
+				return false
+			}
+		}
+	}
+	return true
 }

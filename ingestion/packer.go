@@ -2,26 +2,36 @@ package ingestion
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"runtime"
 	"sync"
 
-	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
-	"github.com/ThreeDotsLabs/watermill/message/router/middleware"
 
 	"github.com/analytics-pipeline/analytics/event"
-	"github.com/analytics-pipeline/analytics/messaging"
 )
 
-// Packing limits: events per message, and publishes in flight at once. One writer packs best: every
-// request that arrives during its write goes into the next message, so under load a message carries
-// twice as many single-event requests as with four writers, and the broker's per-message cost, the
-// largest part of a single event's, is paid half as often.
+// Packing limits: events and payload bytes per message, and publishes in flight at once.
+//
+// maxMessageBytes keeps every message well under Kafka's limit on a record (Sarama's
+// Producer.MaxMessageBytes, 1,000,000 bytes, which also bounds the batches it sends; a topic's
+// max.message.bytes is 1,048,588 by default), with room left for the record's key and headers, and at
+// half of KAFKA_IN_FLIGHT_BYTES' default, so a Kafka subscriber still holds two messages at once; with
+// every broker it bounds what the processor decodes at once. A valid event encodes to at most 15,858
+// bytes, so it always fits; a request whose events do not fit in one message is split over several.
+//
+// One writer packs best: every request that arrives during its write goes into the next message, so
+// under load a message carries twice as many single-event requests as with four writers, and the
+// broker's per-message cost, the largest part of a single event's, is paid half as often.
 const (
 	maxEventsPerMessage = 1000
+	maxMessageBytes     = 512 << 10
 	packWriters         = 1
 )
+
+// errShuttingDown is the error of a publish after the packer closed.
+var errShuttingDown = errors.New("ingestion is shutting down")
 
 // packer publishes events as messages of many events. Requests that arrive while the writer is busy
 // are packed into the next message, so concurrent requests share one broker write (a group commit) and
@@ -34,29 +44,11 @@ type packer struct {
 	writers    sync.WaitGroup
 	requestIDs requestIDs
 	keyed      bool // one message per site, keyed by site_id (see keyedPublisher)
-}
 
-type packRequest struct {
-	events    []event.Event
-	requestID string // the client's X-Request-Id, if it sent one
-	done      chan packResult
-}
-
-// packResult is the outcome of a written batch, handed to its requests one after the other: the writer
-// wakes the first, and each request wakes the next as soon as it runs. With every request woken at once
-// by the writer, single-event throughput under load was about a quarter lower.
-type packResult struct {
-	batch     []packRequest
-	brokerIDs []string // by request, as writeBatch returns them
-	err       error
-	i         int // index in batch of the request that receives this result
-}
-
-// passOn wakes the request after r's in its batch.
-func (r packResult) passOn() {
-	if next := r.i + 1; next < len(r.batch) {
-		r.batch[next].done <- packResult{batch: r.batch, brokerIDs: r.brokerIDs, err: r.err, i: next}
-	}
+	// closing is held for reading by publish while it hands a request over, and for writing by close,
+	// so that no request is handed over once requests is closed.
+	closing sync.RWMutex
+	closed  bool
 }
 
 // newPacker starts the writers; close stops them.
@@ -71,44 +63,75 @@ func newPacker(publisher message.Publisher, topic string) *packer {
 	return p
 }
 
-// publish returns the broker id of the message that carries events (of the one that carries the first
-// event, when the publisher wants one message per site), once the broker holds them.
-func (p *packer) publish(ctx context.Context, events []event.Event, requestID string) (string, error) {
-	req := packRequest{events: events, requestID: requestID, done: make(chan packResult, 1)}
+// publish hands events to the writer and returns, once the broker has answered, what became of each
+// event. It fails as a whole, with nothing queued, when the events cannot be handed over: ctx ended, or
+// the packer closed (errShuttingDown).
+func (p *packer) publish(ctx context.Context, events []event.Event, requestID string) (published, error) {
+	req, err := newPackRequest(events, requestID)
+	if err != nil {
+		return published{}, err
+	}
+	p.closing.RLock()
+	if p.closed {
+		p.closing.RUnlock()
+		return published{}, errShuttingDown
+	}
 	select {
 	case p.requests <- req: // the queue has room: no need to make the context's Done channel
 	default:
 		select {
 		case p.requests <- req:
 		case <-ctx.Done():
-			return "", fmt.Errorf("publish %d events: %w", len(events), ctx.Err())
+			p.closing.RUnlock()
+			return published{}, fmt.Errorf("publish %d events: %w", len(events), ctx.Err())
 		}
 	}
+	p.closing.RUnlock()
 	res := <-req.done
 	res.passOn()
-	return res.brokerIDs[res.i], res.err
+	return published{msgOf: res.batch[res.i].msgOf, pack: res.pack}, nil
 }
 
-// close stops the writers after the requests in flight; publish must not be called afterwards.
+// close stops the writers after the requests handed over; a publish afterwards fails with
+// errShuttingDown.
 func (p *packer) close() {
+	p.closing.Lock()
+	p.closed = true
 	close(p.requests)
+	p.closing.Unlock()
 	p.writers.Wait()
 }
 
+// run packs the queued requests, in order, into packs within the limits, and writes each.
 func (p *packer) run() {
-	for first := range p.requests {
+	var carried *packRequest // the request that did not fit in the previous pack
+	for {
+		var first packRequest
+		if carried != nil {
+			first, carried = *carried, nil
+		} else {
+			req, ok := <-p.requests
+			if !ok {
+				return
+			}
+			first = req
+		}
 		batch := []packRequest{first}
-		n := len(first.events)
+		n, size := len(first.events), 1+first.size()
 		yielded := false
 	drain:
-		for n < maxEventsPerMessage {
+		for n < maxEventsPerMessage && size < maxMessageBytes {
 			select {
 			case req, ok := <-p.requests:
 				if !ok {
 					break drain
 				}
+				if n+len(req.events) > maxEventsPerMessage || size+req.size() > maxMessageBytes {
+					carried = &req
+					break drain
+				}
 				batch = append(batch, req)
-				n += len(req.events)
+				n, size = n+len(req.events), size+req.size()
 			default:
 				if yielded {
 					break drain
@@ -119,27 +142,7 @@ func (p *packer) run() {
 				runtime.Gosched()
 			}
 		}
-		brokerIDs, err := p.writeBatch(batch, n)
-		batch[0].done <- packResult{batch: batch, brokerIDs: brokerIDs, err: err}
+		sent := p.write(batch)
+		batch[0].done <- packResult{batch: batch, pack: sent}
 	}
-}
-
-// write publishes the events of batch as one message.
-func (p *packer) write(batch []packRequest, n int) (string, error) {
-	events := make([]event.Event, 0, n)
-	for _, req := range batch {
-		events = append(events, req.events...)
-	}
-	payload, err := event.Marshal(events)
-	if err != nil {
-		return "", err
-	}
-	msg := message.NewMessage(watermill.NewUUID(), payload)
-	if len(batch) == 1 {
-		middleware.SetCorrelationID(p.requestIDs.get(batch[0].requestID), msg)
-	}
-	if err := p.publisher.Publish(p.topic, msg); err != nil {
-		return "", fmt.Errorf("publish %d events: %w", n, err)
-	}
-	return msg.Metadata.Get(messaging.BrokerIDKey), nil
 }

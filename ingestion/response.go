@@ -28,16 +28,17 @@ func appendAccepted(b []byte, queuedID, eventID string) []byte {
 }
 
 // appendBatchAccepted appends the answer to a POST /events of which at least one event was queued:
-// {"success":…,"accepted":…,"rejected":…,"results":[…]}, success being true when every event was.
-func appendBatchAccepted(b []byte, batch *parsedBatch, queuedID string) []byte {
-	accepted := len(batch.events)
+// {"success":…,"accepted":…,"rejected":…,"results":[…]}, success being true when every item was.
+func appendBatchAccepted(b []byte, batch *parsedBatch, res published) []byte {
+	failed, _ := res.failed()
+	accepted := len(batch.events) - failed
 	b = append(b, `{"success":`...)
 	b = strconv.AppendBool(b, accepted == batch.items)
 	b = append(b, `,"accepted":`...)
 	b = strconv.AppendInt(b, int64(accepted), 10)
 	b = append(b, `,"rejected":`...)
 	b = strconv.AppendInt(b, int64(batch.items-accepted), 10)
-	b = appendResults(b, batch, queuedID)
+	b = appendResults(b, batch, &res)
 	return append(b, "}\n"...)
 }
 
@@ -56,13 +57,14 @@ func appendBatchRejected(b []byte, batch *parsedBatch) []byte {
 		}
 	}
 	b = append(b, ']')
-	b = appendResults(b, batch, "")
+	b = appendResults(b, batch, nil)
 	return append(b, "}\n"...)
 }
 
-// appendResults appends ,"results":[…]: each element's index and either its queued_id and event_id or
-// its problems under error, empty ones left out as the omitempty of encoding/json does.
-func appendResults(b []byte, batch *parsedBatch, queuedID string) []byte {
+// appendResults appends ,"results":[…]: each element's index and either its queued_id and event_id, or
+// its problems under error, or, when res says the broker did not take it, its event_id and why under
+// error; empty ones left out as the omitempty of encoding/json does. res is nil when nothing was queued.
+func appendResults(b []byte, batch *parsedBatch, res *published) []byte {
 	b = append(b, `,"results":[`...)
 	next := 0
 	for i := range batch.items {
@@ -82,15 +84,24 @@ func appendResults(b []byte, batch *parsedBatch, queuedID string) []byte {
 			b = append(b, "]}"...)
 			continue
 		}
-		if queuedID != "" {
-			b = append(b, `,"queued_id":`...)
-			b = jsonstr.Append(b, queuedID)
+		var err error
+		if res != nil {
+			err = res.err(next)
+			if id := res.queuedID(next); id != "" {
+				b = append(b, `,"queued_id":`...)
+				b = jsonstr.Append(b, id)
+			}
 		}
 		if id := batch.events[next].EventID; id != "" {
 			b = append(b, `,"event_id":`...)
 			b = jsonstr.Append(b, id)
 		}
 		next++
+		if err != nil {
+			b = append(b, `,"error":[`...)
+			b = jsonstr.Append(b, "not queued: "+notQueuedReason(err)+"; send this event again")
+			b = append(b, ']')
+		}
 		b = append(b, '}')
 	}
 	return append(b, ']')

@@ -94,7 +94,8 @@ func (b *Broker) Topic() string {
 }
 
 // Publisher returns the broker's publisher. When Publish returns nil the broker holds every message, and
-// each message's metadata carries the id the broker gave it under BrokerIDKey. With Kafka the publisher
+// each message's metadata carries the id the broker gave it under BrokerIDKey; a *PublishErrors says
+// which messages it holds when it refused some (Kafka). With Kafka the publisher
 // keys each message by its PartitionKeyKey metadata.
 func (b *Broker) Publisher() message.Publisher {
 	return b.backend.publisher()

@@ -1,6 +1,7 @@
 package messaging
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strconv"
@@ -42,7 +43,9 @@ func (p *KafkaPublisher) PartitionsByKey() bool {
 	return true
 }
 
-// Publish appends msgs to topic. When it returns nil, Kafka holds every message.
+// Publish appends msgs to topic. When it returns nil, Kafka holds every message. When Kafka refuses some
+// messages and stores the others (a message over the producer's or the topic's size limit, say), it
+// returns a *PublishErrors saying which; any other error means that no message may be taken as stored.
 func (p *KafkaPublisher) Publish(topic string, msgs ...*message.Message) error {
 	if len(msgs) == 0 {
 		return nil
@@ -51,7 +54,9 @@ func (p *KafkaPublisher) Publish(topic string, msgs ...*message.Message) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("publish to %s: %w", topic, err)
 	}
-	records := make([]*sarama.ProducerMessage, len(msgs))
+	errs := make([]error, len(msgs))
+	records := make([]*sarama.ProducerMessage, 0, len(msgs))
+	at := make(map[*sarama.ProducerMessage]int, len(msgs)) // record → index in msgs
 	for i, msg := range msgs {
 		record, err := kafka.DefaultMarshaler{}.Marshal(topic, msg)
 		if err != nil {
@@ -60,28 +65,63 @@ func (p *KafkaPublisher) Publish(topic string, msgs ...*message.Message) error {
 		if key := msg.Metadata.Get(PartitionKeyKey); key != "" {
 			record.Key = sarama.StringEncoder(key)
 		}
-		records[i] = record
+		// Sarama would refuse it as a configuration error; refused here, it is told apart from the others.
+		if size, limit := record.ByteSize(recordBatchVersion), p.config.Producer.MaxMessageBytes; size > limit {
+			errs[i] = fmt.Errorf("message %s: %d bytes, over the producer's limit of %d: %w", msg.UUID, size, limit, ErrMessageTooLarge)
+			continue
+		}
+		at[record] = i
+		records = append(records, record)
 	}
+	if len(records) > 0 {
+		if err := p.sendWithin(ctx, topic, records); err != nil {
+			var refused sarama.ProducerErrors
+			if !errors.As(err, &refused) {
+				return err
+			}
+			for _, r := range refused {
+				i := at[r.Msg]
+				errs[i] = fmt.Errorf("message %s: %w", msgs[i].UUID, refusal(r.Err))
+			}
+		}
+	}
+	for _, record := range records {
+		if i := at[record]; errs[i] == nil {
+			msgs[i].Metadata.Set(BrokerIDKey, strconv.Itoa(int(record.Partition))+"-"+strconv.FormatInt(record.Offset, 10))
+		}
+	}
+	return publishErrors(topic, errs)
+}
 
-	// Sarama does not take a context; a send that outlives the timeout finishes in the background.
+// recordBatchVersion is the message format of the Kafka versions Sarama speaks by default (0.11 and later).
+const recordBatchVersion = 2
+
+// refusal marks Kafka's MESSAGE_TOO_LARGE (a record batch over the topic's max.message.bytes) as
+// ErrMessageTooLarge.
+func refusal(err error) error {
+	if errors.Is(err, sarama.ErrMessageSizeTooLarge) {
+		return fmt.Errorf("%w: %w", ErrMessageTooLarge, err)
+	}
+	return err
+}
+
+// sendWithin sends records, giving up after the publish timeout or when ctx ends. Sarama does not take a
+// context; a send that outlives the timeout finishes in the background.
+func (p *KafkaPublisher) sendWithin(ctx context.Context, topic string, records []*sarama.ProducerMessage) error {
 	done := make(chan error, 1)
 	go func() { done <- p.send(topic, records) }()
 	select {
 	case err := <-done:
-		if err != nil {
-			return err
-		}
+		return err
 	case <-time.After(p.timeout):
 		return fmt.Errorf("publish to %s: no answer from kafka at %s within %s", topic, strings.Join(p.cfg.KafkaBrokers, ","), p.timeout)
 	case <-ctx.Done():
 		return fmt.Errorf("publish to %s: %w", topic, ctx.Err())
 	}
-	for i, record := range records {
-		msgs[i].Metadata.Set(BrokerIDKey, strconv.Itoa(int(record.Partition))+"-"+strconv.FormatInt(record.Offset, 10))
-	}
-	return nil
 }
 
+// send produces records; the error of a produce that failed for some records only is a
+// sarama.ProducerErrors naming them.
 func (p *KafkaPublisher) send(topic string, records []*sarama.ProducerMessage) error {
 	producer, _, err := p.connect(topic)
 	if err != nil {
@@ -89,10 +129,6 @@ func (p *KafkaPublisher) send(topic string, records []*sarama.ProducerMessage) e
 	}
 	defer p.sending.Done()
 	if err := producer.SendMessages(records); err != nil {
-		var errs sarama.ProducerErrors
-		if errors.As(err, &errs) && len(errs) > 0 {
-			err = fmt.Errorf("%w (first: %w)", err, errs[0].Err)
-		}
 		return fmt.Errorf("produce to %s: %w", topic, err)
 	}
 	return nil
