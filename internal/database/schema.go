@@ -32,8 +32,9 @@ func OpenCurrent(ctx context.Context, url string, maxConns int32, log *slog.Logg
 // A database behind it is an error that matches ErrSchemaBehind and ErrNotRetryable and says to run
 // the migrate command: the services do not migrate, and a schema does not catch up by waiting (compose
 // and `task run` migrate before the services start; an orchestrator restarts a service that exited). A
-// database ahead of the build is accepted: migrations only add to the schema or change it compatibly, so
-// that during a rolling deploy the previous build keeps working on the schema of the next.
+// database ahead of the build is accepted, so that a deploy may migrate before it replaces the services;
+// whether the previous build keeps working on the next schema depends on the migrations in between (the
+// README lists those after which it does not).
 func CheckSchema(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) error {
 	where, err := describe(pool.Config().ConnString())
 	if err != nil {
@@ -52,7 +53,7 @@ func CheckSchema(ctx context.Context, pool *pgxpool.Pool, log *slog.Logger) erro
 			cause: ErrSchemaBehind,
 		}
 	case applied > needed:
-		log.Info("database schema is ahead of this build; fine while migrations stay backward compatible",
+		log.Info("database schema is ahead of this build; fine unless a migration in between changed what this build relies on",
 			"schema_version", applied, "build_version", needed)
 	}
 	return nil
