@@ -23,9 +23,14 @@ func newRequestIDs() requestIDs {
 	return requestIDs{prefix: host + "/" + watermill.NewShortUUID()[:10]}
 }
 
-// get returns the client's id when it sent one, a new one otherwise.
+// maxClientRequestID is the longest X-Request-Id kept as a correlation id. The header may be as large as
+// the server's header limit (1 MiB by default), and a message carries its correlation id in its
+// metadata: an id of hundreds of kilobytes would push a message past the broker's message limit.
+const maxClientRequestID = 200
+
+// get returns the client's id when it sent one of at most maxClientRequestID bytes, a new one otherwise.
 func (r requestIDs) get(client string) string {
-	if client != "" {
+	if client != "" && len(client) <= maxClientRequestID {
 		return client
 	}
 	return fmt.Sprintf("%s-%06d", r.prefix, chimw.NextRequestID())

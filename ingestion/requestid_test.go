@@ -38,6 +38,18 @@ func TestMessageOfOneRequestCarriesItsRequestID(t *testing.T) {
 		require.NoError(t, json.NewDecoder(res.Body).Decode(&a))
 		require.Equal(t, "client-request-42", srv.correlationID(t, a.QueuedID))
 	})
+	t.Run("oversize_client_request_id_is_replaced", func(t *testing.T) {
+		req, err := http.NewRequest(http.MethodPost, srv.url+"/event", strings.NewReader(eventJSON(nil)))
+		require.NoError(t, err)
+		req.Header.Set("X-Request-Id", strings.Repeat("x", 600_000))
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer res.Body.Close()
+		require.Equal(t, http.StatusOK, res.StatusCode)
+		var a accepted
+		require.NoError(t, json.NewDecoder(res.Body).Decode(&a))
+		require.Regexp(t, `^.+/.{10}-\d{6,}$`, srv.correlationID(t, a.QueuedID), "an id that could not fit a message is replaced by one of ours")
+	})
 	t.Run("generated_request_id", func(t *testing.T) {
 		first := decodeAccepted(t, srv.post(t, "/event", jsonType, eventJSON(nil)))
 		second := decodeBatch(t, srv.post(t, "/events", jsonType, "["+eventJSON(nil)+"]"))
