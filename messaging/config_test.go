@@ -148,6 +148,7 @@ func TestConsumerNames(t *testing.T) {
 		want   []string
 	}{
 		{name: "kafka_one_group_member", broker: messaging.BrokerKafka, prefix: "worker", n: 16, want: []string{"worker-0"}},
+		{name: "redis_one_consumer", broker: messaging.BrokerRedis, prefix: "worker", n: 16, want: []string{"worker-0"}},
 		{name: "configured_prefix", prefix: "processor-a", n: 3, want: []string{"processor-a-0", "processor-a-1", "processor-a-2"}},
 		{name: "single_consumer", prefix: "worker", n: 1, want: []string{"worker-0"}},
 		{name: "no_consumers", prefix: "worker", n: 0, want: []string{}},
