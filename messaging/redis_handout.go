@@ -17,15 +17,20 @@ func (r *redisSubscription) handOut(entry redis.XMessage) bool {
 	if err := r.window.Acquire(r.ctx, weight); err != nil {
 		return false
 	}
+	r.inUse.Add(weight)
+	release := func() {
+		r.inUse.Add(-weight)
+		r.window.Release(weight)
+	}
 	settled, ok := r.send(msg)
 	if !ok {
-		r.window.Release(weight)
+		release()
 		return false
 	}
 	r.settling.Add(1)
 	go func() {
 		defer r.settling.Done()
-		defer r.window.Release(weight)
+		defer release()
 		r.settle(entry.ID, msg, settled)
 	}()
 	return true

@@ -57,18 +57,23 @@ func publishPayloads(t *testing.T, cfg messaging.Config, n int, payload string) 
 }
 
 // TestRedisSubscriberStaysWithinItsWindow holds what it receives: the payloads handed out at once must
-// stay within REDIS_IN_FLIGHT_BYTES, and each acknowledgement must free room for the next message.
+// stay within REDIS_IN_FLIGHT_BYTES, each acknowledgement must free room for the next message, and the
+// subscriber must not read far ahead of what its window lets it hand out.
 func TestRedisSubscriberStaysWithinItsWindow(t *testing.T) {
 	t.Parallel()
 	cfg := testenv.Messaging(t)
+	client := testenv.RedisClient(t, cfg)
 	const window, payloadSize = 1000, 100
 	cfg.RedisInFlightBytes = window
-	publishPayloads(t, cfg, 40, strings.Repeat("x", payloadSize))
+	publishPayloads(t, cfg, 200, strings.Repeat("x", payloadSize))
 	s := subscribeAs(t, cfg, "windowed")
 
 	held := &heldMessages{t: t, window: window}
 	held.takeAll(s.msgs, time.Second)
 	require.Equal(t, window, held.bytes, "the subscriber fills its window")
+	p, err := client.XPending(context.Background(), cfg.Stream, cfg.ConsumerGroup).Result()
+	require.NoError(t, err)
+	require.LessOrEqual(t, p.Consumers["windowed"], int64(2*len(held.msgs)), "entries read while %d are handed out", len(held.msgs))
 	for range 20 {
 		held.ackOldest()
 		held.takeAll(s.msgs, 200*time.Millisecond)

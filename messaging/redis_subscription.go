@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ThreeDotsLabs/watermill"
@@ -28,6 +29,9 @@ type redisSubscription struct {
 	logger watermill.LoggerAdapter
 
 	settling sync.WaitGroup // one per message handed out and not yet settled
+	// inUse is the weight of the messages handed out and not yet settled, and lastWeight the average
+	// weight of the entries of the last read: the next read asks for about as many as fit (see count).
+	inUse, lastWeight atomic.Int64
 }
 
 // run reads and claims entries until the subscription ends, then waits for the messages handed out to
@@ -54,7 +58,7 @@ func (r *redisSubscription) read() {
 	for r.ctx.Err() == nil {
 		streams, err := s.client.XReadGroup(r.ctx, &redis.XReadGroupArgs{
 			Group: s.cfg.ConsumerGroup, Consumer: s.consumer, Streams: []string{r.topic, ">"},
-			Count: readCount, Block: time.Second,
+			Count: r.count(), Block: time.Second,
 		}).Result()
 		if err == redis.Nil {
 			continue
@@ -74,9 +78,12 @@ func (r *redisSubscription) read() {
 			continue
 		}
 		for _, stream := range streams {
+			var weight int64
 			for _, entry := range stream.Messages {
 				r.keeper.Hold(entry.ID)
+				weight += r.weight(entry)
 			}
+			r.lastWeight.Store(max(weight/int64(max(len(stream.Messages), 1)), minMessageWeight))
 			for _, entry := range stream.Messages {
 				if !r.handOut(entry) {
 					return
@@ -84,6 +91,27 @@ func (r *redisSubscription) read() {
 			}
 		}
 	}
+}
+
+// count is how many entries the next read asks for: as many as the room left in the window holds at the
+// last read's average weight, at least one and at most readCount. Entries read wait for room before they
+// are handed out, so this bounds what a subscriber holds beyond its window (a backlog of large packed
+// entries would otherwise put readCount of them in memory at once).
+func (r *redisSubscription) count() int64 {
+	free := r.sub.cfg.RedisInFlightBytes - r.inUse.Load()
+	return min(readCount, max(1, free/max(r.lastWeight.Load(), minMessageWeight)))
+}
+
+// weight estimates, before decoding, the room entry will take in the window: the size of its field
+// values (payload, id, metadata), at least minMessageWeight, at most the whole window.
+func (r *redisSubscription) weight(entry redis.XMessage) int64 {
+	var size int64
+	for _, v := range entry.Values {
+		if s, ok := v.(string); ok {
+			size += int64(len(s))
+		}
+	}
+	return min(max(size, minMessageWeight), r.sub.cfg.RedisInFlightBytes)
 }
 
 // pause waits readRetryPause or until the subscription ends.
