@@ -27,7 +27,9 @@ type Config struct {
 	// NotifyEvents is the single-entry backlog of the notify figure; its packed backlog holds 20 times
 	// as many events.
 	NotifyEvents int
-	// Only, when not empty, names the figures to measure: post, processing, lag, stats, memory, notify.
+	// BacklogEvents is the backlog of the backlog figure: that many events, each its own stream entry.
+	BacklogEvents int
+	// Only, when not empty, names the figures to measure: backlog, post, processing, lag, stats, memory, notify.
 	// Notify is measured only when named.
 	Only []string
 	Log  io.Writer // progress messages
@@ -80,7 +82,7 @@ func Run(ctx context.Context, cfg Config) ([]Row, error) {
 		name     string
 		run      func(context.Context) error
 		optional bool // measured only when named in Only
-	}{{"post", m.ingestion, false}, {"processing", m.processing, false}, {"lag", m.lag, false}, {"stats", m.stats, false},
+	}{{"backlog", m.backlog, false}, {"post", m.ingestion, false}, {"processing", m.processing, false}, {"lag", m.lag, false}, {"stats", m.stats, false},
 		{"notify", m.notify, true}, {"memory", m.memory, false}}
 	for _, step := range steps {
 		named := slices.Contains(cfg.Only, step.name)
