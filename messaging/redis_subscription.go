@@ -13,7 +13,7 @@ import (
 	"golang.org/x/sync/semaphore"
 )
 
-// readRetryPause is how long a subscription waits after a failed read or claim before the next.
+// readRetryPause is how long a subscription waits after a failed read or acknowledgement before the next.
 const readRetryPause = 500 * time.Millisecond
 
 // redisSubscription is one Subscribe call of a redisSubscriber: its stream, the messages it has handed
@@ -52,7 +52,7 @@ func (r *redisSubscription) run() {
 	background.Wait()
 }
 
-// read hands out the entries XREADGROUP delivers to this consumer, readCount at a time.
+// read hands out the entries XREADGROUP delivers to this consumer, up to readCount at a time (see count).
 func (r *redisSubscription) read() {
 	s := r.sub
 	for r.ctx.Err() == nil {
