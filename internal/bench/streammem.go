@@ -11,6 +11,7 @@ import (
 	"github.com/redis/go-redis/v9"
 
 	"github.com/analytics-pipeline/analytics/internal/cluster"
+	"github.com/analytics-pipeline/analytics/messaging"
 )
 
 const (
@@ -28,10 +29,10 @@ const (
 )
 
 // streamMemory measures Redis's used_memory before a load of cfg.StreamEvents events (packed, 100 per
-// request) and after the processor has counted them and the stream is trimmed, with the default
-// STREAM_RETENTION (0s). "Before" is once a warm-up load and every earlier figure's events are counted and
-// the stream trimmed (a stream that is never trimmed holds them all then: with -only streammem, only the
-// warm-up).
+// request) and after the processor has acknowledged them and the stream is trimmed, with the default
+// STREAM_RETENTION (0s). "Before" is once a warm-up load and every earlier figure's events are
+// acknowledged and the stream trimmed (a stream that is never trimmed holds them all then: with -only
+// streammem, only the warm-up).
 func (m *measurement) streamMemory(ctx context.Context) error {
 	if m.stack.Broker != cluster.BrokerRedis {
 		return nil
@@ -44,10 +45,10 @@ func (m *measurement) streamMemory(ctx context.Context) error {
 	if err := m.start(m.stack.Processor); err != nil {
 		return err
 	}
-	if err := m.streamLoad(ctx, streamWarmUp, "streammem-warmup"); err != nil {
+	stream := streamName(m.stack.Env)
+	if err := m.streamLoad(ctx, client, stream, streamWarmUp, "streammem-warmup"); err != nil {
 		return err
 	}
-	stream := streamName(m.stack.Env)
 	if _, err := waitTrimmed(ctx, client, stream); err != nil {
 		return err
 	}
@@ -58,7 +59,7 @@ func (m *measurement) streamMemory(ctx context.Context) error {
 	n := m.cfg.StreamEvents
 	logf(m.cfg, "Redis memory: %d events in requests of 100, processed as they come (used_memory before: %s)", n, mib(before))
 	for from := 0; from < n; from += streamChunk {
-		if err := m.streamLoad(ctx, min(streamChunk, n-from), fmt.Sprint("streammem-", from)); err != nil {
+		if err := m.streamLoad(ctx, client, stream, min(streamChunk, n-from), fmt.Sprint("streammem-", from)); err != nil {
 			return err
 		}
 	}
@@ -85,16 +86,43 @@ func (m *measurement) streamMemory(ctx context.Context) error {
 	return nil
 }
 
-// streamLoad sends n events, 100 per request, and waits until the projections count every event sent so
-// far.
-func (m *measurement) streamLoad(ctx context.Context, n int, prefix string) error {
+// streamLoad sends n events, 100 per request, and waits until the processor has acknowledged every entry
+// of the stream (it acknowledges an entry once its events are committed). It does not count the
+// projections: the /stats figure replaces them.
+func (m *measurement) streamLoad(ctx context.Context, client *redis.Client, stream string, n int, prefix string) error {
 	res := cluster.Load{URL: m.stack.IngestionURL, Events: n, Batch: 100, Workers: 8, Prefix: prefix}.Run(ctx, nil)
 	if len(res.Acked) < n {
 		return fmt.Errorf("%d of %d events acknowledged", len(res.Acked), n)
 	}
 	m.ingested += int64(n)
-	_, err := waitCounted(ctx, m.stack.Postgres.URL, m.ingested)
-	return err
+	return waitAcknowledged(ctx, client, stream)
+}
+
+// waitAcknowledged waits until the processors' group has read every entry of stream and has none
+// pending, giving up when its progress stands still for stallTimeout.
+func waitAcknowledged(ctx context.Context, client *redis.Client, stream string) error {
+	var last messaging.Status
+	progressed := time.Now()
+	for {
+		status, err := messaging.QueueStatus(ctx, client, stream, groupName)
+		if err != nil {
+			return err
+		}
+		if status.GroupExists && status.Lag == 0 && status.Pending == 0 {
+			return nil
+		}
+		if status.EntriesRead != last.EntriesRead || status.Pending != last.Pending {
+			last, progressed = status, time.Now()
+		} else if time.Since(progressed) > stallTimeout {
+			return fmt.Errorf("stream %s: lag %d, pending %d, no progress for %s (see the processor's log in the bench directory)",
+				stream, status.Lag, status.Pending, stallTimeout)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
 }
 
 // waitTrimmed waits up to trimSettle for stream to be empty (once all is acknowledged, the trimmer's
@@ -130,6 +158,9 @@ func usedMemory(ctx context.Context, client *redis.Client) (int64, error) {
 	}
 	return 0, fmt.Errorf("info memory: no used_memory in %q", info)
 }
+
+// groupName is the processors' consumer group: the stack runs them with the default.
+const groupName = "processor_events"
 
 // streamName is REDIS_STREAM_NAME in the services' environment, or its default.
 func streamName(env []string) string {
