@@ -13,14 +13,24 @@ import (
 // it, were not run with that POISON_TOPIC.
 var ErrNoPoisonTable = errors.New("poison table does not exist")
 
-// CreatePoisonTable creates the poison table of topic (PoisonSchema's queries) if it does not exist, in
-// one transaction; running it again changes nothing. It is a migration: the migrate command runs it, so
+// CreatePoisonTable creates the poison table of topic (PoisonSchema's queries) in one transaction unless
+// it exists with its TEXT uuid already; then it changes nothing and takes no lock, so that migrating
+// again does not stop a running processor's writes. It is a migration: the migrate command runs it, so
 // that the services need no right to change the schema.
 func CreatePoisonTable(ctx context.Context, pool *pgxpool.Pool, topic string) error {
 	if err := validPoisonTopic(topic); err != nil {
 		return err
 	}
-	err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
+	var uuidType string
+	err := pool.QueryRow(ctx, `SELECT format_type(atttypid, atttypmod) FROM pg_attribute
+		WHERE attrelid = to_regclass($1) AND attname = 'uuid' AND NOT attisdropped`, PoisonSchema().MessagesTable(topic)).Scan(&uuidType)
+	if err == nil && uuidType == "text" {
+		return nil
+	}
+	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+		return fmt.Errorf("POISON_TOPIC=%s: look for the poison table: %w", topic, err)
+	}
+	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		for _, q := range PoisonSchema().SchemaInitializingQueries(topic) {
 			if _, err := tx.Exec(ctx, q.Query, q.Args...); err != nil {
 				return err

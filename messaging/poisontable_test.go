@@ -83,3 +83,26 @@ func TestPoisonPublishWithoutTableFails(t *testing.T) {
 	require.ErrorIs(t, messaging.CheckPoisonTable(context.Background(), pool, topic), messaging.ErrNoPoisonTable,
 		"publishing must not have created the table")
 }
+
+// TestCreatePoisonTableAgainTakesNoLock migrates again while a processor's insert into the poison table
+// is uncommitted: with a lock_timeout, a migration that took the table's exclusive lock would fail.
+func TestCreatePoisonTableAgainTakesNoLock(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dsn := testenv.DatabaseURL(t)
+	topic := testenv.Messaging(t).PoisonTopic
+	testenv.PoisonTable(t, dsn, topic)
+	writer, err := pgxpool.New(ctx, dsn)
+	require.NoError(t, err)
+	defer writer.Close()
+	tx, err := writer.Begin(ctx)
+	require.NoError(t, err)
+	defer func() { _ = tx.Rollback(ctx) }()
+	_, err = tx.Exec(ctx, `INSERT INTO `+messaging.PoisonSchema().MessagesTable(topic)+` (uuid, payload, metadata, transaction_id) VALUES ('u', 'p', '{}', pg_current_xact_id())`)
+	require.NoError(t, err)
+
+	migrator, err := pgxpool.New(ctx, dsn+"&options=-c%20lock_timeout%3D200")
+	require.NoError(t, err)
+	defer migrator.Close()
+	require.NoError(t, messaging.CreatePoisonTable(ctx, migrator, topic))
+}
