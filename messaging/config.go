@@ -63,13 +63,20 @@ type Config struct {
 	RetryMax             int           `env:"RETRY_MAX" envDefault:"5" zero:"valid"`
 	RetryInitialInterval time.Duration `env:"RETRY_INITIAL_INTERVAL" envDefault:"100ms"`
 	RetryMaxInterval     time.Duration `env:"RETRY_MAX_INTERVAL" envDefault:"5s"`
-	PoisonTopic          string        `env:"POISON_TOPIC" envDefault:"analytics_poison"`
+	PoisonConfig
 	// StreamRetention is how long the Redis stream keeps entries every consumer group has acknowledged,
 	// for operators who want to re-read them; 0, trimming them as soon as they are acknowledged, is a
 	// setting.
 	StreamRetention time.Duration `env:"STREAM_RETENTION" envDefault:"0s" zero:"valid"`
 	// StreamTrimInterval is how often each processor trims the Redis stream.
 	StreamTrimInterval time.Duration `env:"STREAM_TRIM_INTERVAL" envDefault:"1s"`
+}
+
+// PoisonConfig names the poison queue. It is a struct of its own so that the migrate command, which
+// creates the poison table, reads POISON_TOPIC with the same name and default as the router.
+type PoisonConfig struct {
+	// PoisonTopic names the poison queue, the Postgres table watermill_<PoisonTopic>.
+	PoisonTopic string `env:"POISON_TOPIC" envDefault:"analytics_poison"`
 }
 
 // SetDefaults gives the zero fields the defaults their envDefault tags declare, for configs built in code

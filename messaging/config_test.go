@@ -50,7 +50,7 @@ func TestSetDefaultsKeepsSetValues(t *testing.T) {
 		RetryMax:              7,
 		RetryInitialInterval:  time.Second,
 		RetryMaxInterval:      time.Minute,
-		PoisonTopic:           "dead_letters",
+		PoisonConfig:          messaging.PoisonConfig{PoisonTopic: "dead_letters"},
 		StreamRetention:       time.Hour,
 		StreamTrimInterval:    10 * time.Second,
 	}

@@ -24,7 +24,8 @@ import (
 func TestProcessorTrimsTheStreamOnceProcessed(t *testing.T) {
 	t.Parallel()
 	const entries = 500
-	cfg := processor.Config{DatabaseURL: testenv.DatabaseURL(t), Concurrency: 4, Messaging: testenv.Messaging(t),
+	msgCfg := testenv.Messaging(t)
+	cfg := processor.Config{DatabaseURL: testenv.ProcessorDatabaseURL(t, msgCfg), Concurrency: 4, Messaging: msgCfg,
 		ShutdownTimeout: 5 * time.Second}
 	client := testenv.RedisClient(t, cfg.Messaging)
 	ctx := context.Background()
