@@ -132,6 +132,7 @@ func (p *Processor) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	wg.Go(func() { batcher.Run(batchCtx) })
 	wg.Go(func() { reportQueue(ctx, cfg.StatusInterval, p.broker, log) })
+	wg.Go(func() { p.broker.KeepTrimmed(ctx) })
 	defer func() {
 		stopBatcher()
 		wg.Wait()

@@ -27,7 +27,10 @@ type Config struct {
 	// NotifyEvents is the single-entry backlog of the notify figure; its packed backlog holds 20 times
 	// as many events.
 	NotifyEvents int
-	// Only, when not empty, names the figures to measure: post, processing, lag, stats, memory, notify.
+	// StreamEvents is the load of the Redis memory figure.
+	StreamEvents int
+	// Only, when not empty, names the figures to measure: post, processing, lag, stats, memory, notify,
+	// streammem.
 	// Notify is measured only when named.
 	Only []string
 	Log  io.Writer // progress messages
@@ -81,7 +84,7 @@ func Run(ctx context.Context, cfg Config) ([]Row, error) {
 		run      func(context.Context) error
 		optional bool // measured only when named in Only
 	}{{"post", m.ingestion, false}, {"processing", m.processing, false}, {"lag", m.lag, false}, {"stats", m.stats, false},
-		{"notify", m.notify, true}, {"memory", m.memory, false}}
+		{"notify", m.notify, true}, {"streammem", m.streamMemory, false}, {"memory", m.memory, false}}
 	for _, step := range steps {
 		named := slices.Contains(cfg.Only, step.name)
 		if !named && (step.optional || len(cfg.Only) > 0) {
