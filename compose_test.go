@@ -131,7 +131,7 @@ func TestComposeKafkaProfile(t *testing.T) {
 }
 
 // TestComposeMigratesOnce checks the one-shot migrate service: the only one that changes the schema, run
-// from the same image once Postgres is healthy.
+// from the same image once Postgres is healthy, with the processor's POISON_TOPIC.
 func TestComposeMigratesOnce(t *testing.T) {
 	t.Parallel()
 	raw, err := os.ReadFile("docker-compose.yml")
@@ -145,6 +145,8 @@ func TestComposeMigratesOnce(t *testing.T) {
 	require.Equal(t, []string{"/usr/local/bin/migrate"}, migrate.Command)
 	require.Contains(t, migrate.Environment["DATABASE_URL"], "@postgres:5432/")
 	require.Equal(t, "service_healthy", migrate.DependsOn["postgres"].Condition)
+	require.Equal(t, compose.Services["processor"].Environment["POISON_TOPIC"], migrate.Environment["POISON_TOPIC"],
+		"migrate creates the poison table of POISON_TOPIC, which the processor checks at start-up")
 	dockerfile, err := os.ReadFile("Dockerfile")
 	require.NoError(t, err)
 	require.Contains(t, string(dockerfile), "./cmd/migrate", "the image must hold the migrate command")

@@ -76,6 +76,12 @@ func TestStartupFailsAtOnce(t *testing.T) {
 			env: func(t *testing.T) []string {
 				return []string{"DATABASE_URL=" + testenv.EmptyDatabaseURL(t)}
 			}},
+		{name: "processor_poison_table_missing", binary: "processor",
+			want: []string{"POISON_TOPIC=teststartupfailsatonce_processor_poison_table_missing",
+				"watermill_teststartupfailsatonce_processor_poison_table_missing", "run the migrations"},
+			env: func(t *testing.T) []string {
+				return []string{"DATABASE_URL=" + testenv.DatabaseURL(t)}
+			}},
 		{name: "processor_zero_statement_timeout", binary: "processor", want: []string{"PG_STATEMENT_TIMEOUT"},
 			env: func(t *testing.T) []string {
 				return []string{"DATABASE_URL=" + testenv.DatabaseURL(t), "PG_STATEMENT_TIMEOUT=0"}
@@ -94,7 +100,7 @@ func TestStartupFailsAtOnce(t *testing.T) {
 			}},
 		{name: "processor_wrong_redis_password", binary: "processor", want: []string{"REDIS_PASSWORD", "WRONGPASS"},
 			env: func(t *testing.T) []string {
-				return []string{"DATABASE_URL=" + testenv.DatabaseURL(t), "REDIS_HOST=127.0.0.1",
+				return []string{"DATABASE_URL=" + processorDatabase(t), "REDIS_HOST=127.0.0.1",
 					fmt.Sprint("REDIS_PORT=", redisPort), "REDIS_PASSWORD=secret"}
 			}},
 	}
@@ -158,11 +164,26 @@ func runToExit(t *testing.T, binary string, env []string) (int, string) {
 	return 0, string(out)
 }
 
-// serviceEnv keeps the services off fixed ports and off the default stream and consumer group.
+// serviceEnv keeps the services off fixed ports and off the default stream, consumer group and poison
+// topic.
 func serviceEnv(t *testing.T) []string {
-	name := strings.ToLower(strings.NewReplacer("/", "_").Replace(t.Name()))
+	name := serviceName(t)
 	return []string{"INGESTION_PORT=0", "REPORTING_PORT=0", "LOG_LEVEL=info",
 		"REDIS_STREAM_NAME=" + name, "REDIS_CONSUMER_GROUP=" + name, "POISON_TOPIC=" + name}
+}
+
+// serviceName is the test's stream, consumer group and poison topic in serviceEnv.
+func serviceName(t *testing.T) string {
+	return strings.ToLower(strings.NewReplacer("/", "_").Replace(t.Name()))
+}
+
+// processorDatabase returns a fresh database as the migrate command leaves it with serviceEnv's
+// POISON_TOPIC, which the processor checks at start-up.
+func processorDatabase(t *testing.T) string {
+	t.Helper()
+	dsn := testenv.DatabaseURL(t)
+	testenv.PoisonTable(t, dsn, serviceName(t))
+	return dsn
 }
 
 // buildBinaries compiles the named commands into a directory of the test and returns it.

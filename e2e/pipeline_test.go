@@ -40,8 +40,8 @@ const shutdownTimeout = 5 * time.Second
 // each with its own broker client; with memory they run as the all-in-one binary does.
 func startPipeline(t *testing.T, broker string) pipeline {
 	t.Helper()
-	dbURL := testenv.DatabaseURL(t)
 	msgCfg := testenv.Broker(t, broker)
+	dbURL := testenv.ProcessorDatabaseURL(t, msgCfg)
 	ctx, cancel := context.WithCancel(context.Background())
 	ingestLn := listen(t)
 	reportLn := listen(t)

@@ -27,8 +27,8 @@ const (
 // topic's partitions (Kafka) or one in-process broker (memory): both must do part of the work, and every
 // event must be counted exactly once.
 func testHorizontalScale(t *testing.T, broker string) {
-	dbURL := testenv.DatabaseURL(t)
 	msgCfg := testenv.Broker(t, broker)
+	dbURL := testenv.ProcessorDatabaseURL(t, msgCfg)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	log := discard()

@@ -66,7 +66,20 @@ type Config struct {
 	RetryMax             int           `env:"RETRY_MAX" envDefault:"5" zero:"valid"`
 	RetryInitialInterval time.Duration `env:"RETRY_INITIAL_INTERVAL" envDefault:"100ms"`
 	RetryMaxInterval     time.Duration `env:"RETRY_MAX_INTERVAL" envDefault:"5s"`
-	PoisonTopic          string        `env:"POISON_TOPIC" envDefault:"analytics_poison"`
+	PoisonConfig
+	// StreamRetention is how long the Redis stream keeps entries every consumer group has acknowledged,
+	// for operators who want to re-read them; 0, trimming them as soon as they are acknowledged, is a
+	// setting.
+	StreamRetention time.Duration `env:"STREAM_RETENTION" envDefault:"0s" zero:"valid"`
+	// StreamTrimInterval is how often each processor trims the Redis stream.
+	StreamTrimInterval time.Duration `env:"STREAM_TRIM_INTERVAL" envDefault:"1s"`
+}
+
+// PoisonConfig names the poison queue. It is a struct of its own so that the migrate command, which
+// creates the poison table, reads POISON_TOPIC with the same name and default as the router.
+type PoisonConfig struct {
+	// PoisonTopic names the poison queue, the Postgres table watermill_<PoisonTopic>.
+	PoisonTopic string `env:"POISON_TOPIC" envDefault:"analytics_poison"`
 }
 
 // SetDefaults gives the zero fields the defaults their envDefault tags declare, for configs built in code
@@ -110,6 +123,8 @@ func (c Config) Validate() error {
 		return errors.New("PUBLISH_TIMEOUT and RETRY_INITIAL_INTERVAL must be positive, RETRY_MAX_INTERVAL at least RETRY_INITIAL_INTERVAL")
 	case c.PoisonTopic == "":
 		return errors.New("POISON_TOPIC is empty")
+	case c.StreamRetention < 0 || c.StreamTrimInterval <= 0:
+		return errors.New("STREAM_RETENTION must not be negative and STREAM_TRIM_INTERVAL must be positive")
 	}
 	return nil
 }

@@ -51,7 +51,9 @@ func TestSetDefaultsKeepsSetValues(t *testing.T) {
 		RetryMax:              7,
 		RetryInitialInterval:  time.Second,
 		RetryMaxInterval:      time.Minute,
-		PoisonTopic:           "dead_letters",
+		PoisonConfig:          messaging.PoisonConfig{PoisonTopic: "dead_letters"},
+		StreamRetention:       time.Hour,
+		StreamTrimInterval:    10 * time.Second,
 	}
 	want := cfg
 	cfg.SetDefaults()
@@ -90,6 +92,9 @@ func TestValidate(t *testing.T) {
 		{name: "negative_retry_max", change: func(c *messaging.Config) { c.RetryMax = -1 }, wantErr: "RETRY_MAX"},
 		{name: "negative_throttle", change: func(c *messaging.Config) { c.ThrottlePerSecond = -1 }, wantErr: "THROTTLE_PER_SECOND"},
 		{name: "empty_poison_topic", change: func(c *messaging.Config) { c.PoisonTopic = "" }, wantErr: "POISON_TOPIC"},
+		{name: "zero_stream_retention", change: func(c *messaging.Config) { c.StreamRetention = 0 }},
+		{name: "negative_stream_retention", change: func(c *messaging.Config) { c.StreamRetention = -time.Second }, wantErr: "STREAM_RETENTION"},
+		{name: "zero_stream_trim_interval", change: func(c *messaging.Config) { c.StreamTrimInterval = 0 }, wantErr: "STREAM_TRIM_INTERVAL"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

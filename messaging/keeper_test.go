@@ -15,13 +15,15 @@ import (
 )
 
 // TestRedisSubscriberKeepsAMessageItsHandlerIsStillWorkingOn holds a message unacknowledged, as a handler
-// retrying through a Postgres outage does, for many times CLAIM_IDLE, while the subscriber has already
+// retrying through a Postgres outage does, for three times CLAIM_IDLE, while the subscriber has already
 // read the next two behind it: a sibling consumer must claim none of them and work on them too. Once the
 // first consumer is gone, the sibling does take what it left.
 func TestRedisSubscriberKeepsAMessageItsHandlerIsStillWorkingOn(t *testing.T) {
 	t.Parallel()
 	cfg := testenv.Messaging(t)
-	cfg.ClaimIdle = 400 * time.Millisecond
+	// The keeper refreshes every ClaimIdle/4 (500ms here): a refresh may come up to 1.5s late on a busy
+	// box before the sibling could claim.
+	cfg.ClaimIdle = 2 * time.Second
 	cfg.ClaimInterval = 50 * time.Millisecond
 	client := testenv.RedisClient(t, cfg)
 	ctx := context.Background()
@@ -40,7 +42,7 @@ func TestRedisSubscriberKeepsAMessageItsHandlerIsStillWorkingOn(t *testing.T) {
 	select {
 	case msg := <-sibling.msgs:
 		t.Fatalf("a sibling claimed message %q while its consumer still held it", msg.Payload)
-	case <-time.After(10 * cfg.ClaimIdle):
+	case <-time.After(3 * cfg.ClaimIdle):
 	}
 	slow.Ack()
 	receiveOne(t, busy.msgs, "the second message was not delivered").Ack()

@@ -10,11 +10,12 @@ import (
 )
 
 // NewPostgresPoisonPublisher returns a watermill-sql publisher that keeps poisoned messages in Postgres
-// (table watermill_<topic>), so dead letters survive a broker flush and can be queried with SQL.
+// (table watermill_<topic>), so dead letters survive a broker flush and can be queried with SQL. It runs
+// no DDL: the table must exist (CreatePoisonTable, run by the migrate command; CheckPoisonTable at
+// start-up), so the service's role needs no right to create tables.
 func NewPostgresPoisonPublisher(db *stdsql.DB, logger watermill.LoggerAdapter) (message.Publisher, error) {
 	pub, err := sql.NewPublisher(db, sql.PublisherConfig{
-		SchemaAdapter:        PoisonSchema(),
-		AutoInitializeSchema: true,
+		SchemaAdapter: PoisonSchema(),
 	}, logger)
 	if err != nil {
 		return nil, fmt.Errorf("poison publisher: %w", err)

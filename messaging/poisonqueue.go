@@ -39,10 +39,12 @@ type PoisonEntry struct {
 }
 
 // PoisonQueue reads and empties the poison queue that NewPostgresPoisonPublisher fills: the table
-// watermill_<topic> in Postgres. Entries come oldest first, in the order they were poisoned. A table
-// that does not exist yet (nothing was ever poisoned) is an empty queue.
+// watermill_<topic> in Postgres, which the migrations create. Entries come oldest first, in the order
+// they were poisoned. When the table does not exist (the migrations ran with another POISON_TOPIC, or
+// not at all), every method returns an error matching ErrNoPoisonTable that says so.
 type PoisonQueue struct {
 	pool  *pgxpool.Pool
+	topic string
 	table string
 }
 
@@ -52,10 +54,18 @@ var poisonTopicPattern = regexp.MustCompile(`[^A-Za-z0-9\-\$\:\.\_]`)
 
 // NewPoisonQueue returns the poison queue of topic (the router's POISON_TOPIC) in the database behind pool.
 func NewPoisonQueue(pool *pgxpool.Pool, topic string) (*PoisonQueue, error) {
-	if topic == "" || poisonTopicPattern.MatchString(topic) {
-		return nil, fmt.Errorf("poison topic %q: %w", topic, sql.ErrInvalidTopicName)
+	if err := validPoisonTopic(topic); err != nil {
+		return nil, err
 	}
-	return &PoisonQueue{pool: pool, table: PoisonSchema().MessagesTable(topic)}, nil
+	return &PoisonQueue{pool: pool, topic: topic, table: PoisonSchema().MessagesTable(topic)}, nil
+}
+
+// validPoisonTopic refuses a topic that cannot name a table.
+func validPoisonTopic(topic string) error {
+	if topic == "" || poisonTopicPattern.MatchString(topic) {
+		return fmt.Errorf("poison topic %q: %w", topic, sql.ErrInvalidTopicName)
+	}
+	return nil
 }
 
 // poisonColumns are the columns scanEntry reads. created_at is a timestamp without time zone written in
@@ -79,7 +89,7 @@ func (q *PoisonQueue) List(ctx context.Context, limit int) ([]PoisonEntry, error
 		}
 	}
 	if isUndefinedTable(err) {
-		return nil, nil
+		return nil, noPoisonTable(q.topic)
 	}
 	return nil, fmt.Errorf("list poison queue: %w", err)
 }
@@ -94,7 +104,10 @@ func (q *PoisonQueue) Get(ctx context.Context, offset int64) (PoisonEntry, error
 			return entry, nil
 		}
 	}
-	if errors.Is(err, pgx.ErrNoRows) || isUndefinedTable(err) {
+	if isUndefinedTable(err) {
+		return PoisonEntry{}, noPoisonTable(q.topic)
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
 		return PoisonEntry{}, fmt.Errorf("offset %d: %w", offset, ErrNotFound)
 	}
 	return PoisonEntry{}, fmt.Errorf("get poisoned message %d: %w", offset, err)
@@ -103,7 +116,10 @@ func (q *PoisonQueue) Get(ctx context.Context, offset int64) (PoisonEntry, error
 // Purge deletes the entry at offset for good, or returns ErrNotFound.
 func (q *PoisonQueue) Purge(ctx context.Context, offset int64) error {
 	tag, err := q.pool.Exec(ctx, `DELETE FROM `+q.table+` WHERE "offset" = $1`, offset)
-	if isUndefinedTable(err) || (err == nil && tag.RowsAffected() == 0) {
+	if isUndefinedTable(err) {
+		return noPoisonTable(q.topic)
+	}
+	if err == nil && tag.RowsAffected() == 0 {
 		return fmt.Errorf("offset %d: %w", offset, ErrNotFound)
 	}
 	if err != nil {
@@ -116,7 +132,7 @@ func (q *PoisonQueue) Purge(ctx context.Context, offset int64) error {
 func (q *PoisonQueue) PurgeAll(ctx context.Context) (int64, error) {
 	tag, err := q.pool.Exec(ctx, `DELETE FROM `+q.table)
 	if isUndefinedTable(err) {
-		return 0, nil
+		return 0, noPoisonTable(q.topic)
 	}
 	if err != nil {
 		return 0, fmt.Errorf("purge poison queue: %w", err)

@@ -24,7 +24,8 @@ const poisonQueueWait = 30 * time.Second
 
 const rejectingHandler = "reject_everything"
 
-// poisonQueueEnv is a fresh database and stream, and the poison queue of the test's poison topic.
+// poisonQueueEnv is a fresh database and stream, and the poison queue of the test's poison topic, whose
+// table exists as the migrate command leaves it.
 type poisonQueueEnv struct {
 	cfg    messaging.Config
 	pool   *pgxpool.Pool
@@ -33,6 +34,15 @@ type poisonQueueEnv struct {
 }
 
 func newPoisonQueueEnv(t *testing.T) *poisonQueueEnv {
+	t.Helper()
+	env := newPoisonQueueEnvWithoutTable(t)
+	require.NoError(t, messaging.CreatePoisonTable(context.Background(), env.pool, env.cfg.PoisonTopic))
+	return env
+}
+
+// newPoisonQueueEnvWithoutTable is newPoisonQueueEnv on a database the migrate command never saw the
+// test's poison topic in.
+func newPoisonQueueEnvWithoutTable(t *testing.T) *poisonQueueEnv {
 	t.Helper()
 	env := &poisonQueueEnv{cfg: testenv.Messaging(t), pool: testenv.Database(t)}
 	env.client = testenv.RedisClient(t, env.cfg)
@@ -195,13 +205,13 @@ var poisonQueueOps = []struct {
 	}},
 }
 
-func TestPoisonQueueReportsMissingOffsetAsNotFound(t *testing.T) {
+func TestPoisonQueueReportsMissingOffsetAsNotFoundAndMissingTableAsSuch(t *testing.T) {
 	t.Parallel()
 	for _, op := range poisonQueueOps {
 		t.Run(op.name+"_without_table", func(t *testing.T) {
 			t.Parallel()
-			env := newPoisonQueueEnv(t)
-			require.ErrorIs(t, op.run(env, 1), messaging.ErrNotFound)
+			env := newPoisonQueueEnvWithoutTable(t)
+			require.ErrorIs(t, op.run(env, 1), messaging.ErrNoPoisonTable)
 		})
 		t.Run(op.name+"_of_missing_offset", func(t *testing.T) {
 			t.Parallel()
@@ -219,20 +229,20 @@ func TestPoisonQueueReportsMissingOffsetAsNotFound(t *testing.T) {
 	}
 }
 
-func TestPoisonQueueWithoutTableIsEmpty(t *testing.T) {
+// TestPoisonQueueWithoutTableSaysToMigrate checks that a queue whose table the migrations did not create
+// (another POISON_TOPIC) is an error naming the topic, not an empty queue that hides the mistake.
+func TestPoisonQueueWithoutTableSaysToMigrate(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	env := newPoisonQueueEnv(t)
+	env := newPoisonQueueEnvWithoutTable(t)
 
-	entries, err := env.queue.List(ctx, 10)
-	require.NoError(t, err)
-	require.Empty(t, entries)
-	replayed, err := env.queue.ReplayAll(ctx, messaging.NewRedisPublisher(env.client, time.Second))
-	require.NoError(t, err)
-	require.Zero(t, replayed)
-	purged, err := env.queue.PurgeAll(ctx)
-	require.NoError(t, err)
-	require.Zero(t, purged)
+	_, err := env.queue.List(ctx, 10)
+	require.ErrorIs(t, err, messaging.ErrNoPoisonTable)
+	require.ErrorContains(t, err, "POISON_TOPIC="+env.cfg.PoisonTopic)
+	_, err = env.queue.ReplayAll(ctx, messaging.NewRedisPublisher(env.client, time.Second))
+	require.ErrorIs(t, err, messaging.ErrNoPoisonTable)
+	_, err = env.queue.PurgeAll(ctx)
+	require.ErrorIs(t, err, messaging.ErrNoPoisonTable)
 }
 
 func TestNewPoisonQueueRejectsTopicsThatCannotNameATable(t *testing.T) {

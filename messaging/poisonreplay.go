@@ -43,7 +43,7 @@ func (q *PoisonQueue) ReplayAll(ctx context.Context, pub message.Publisher) (int
 	var last *int64
 	err := q.pool.QueryRow(ctx, `SELECT max("offset") FROM `+q.table).Scan(&last)
 	if isUndefinedTable(err) {
-		return 0, nil
+		return 0, noPoisonTable(q.topic)
 	}
 	if err != nil {
 		return 0, fmt.Errorf("replay poison queue: %w", err)
@@ -74,7 +74,10 @@ func (q *PoisonQueue) replayOne(ctx context.Context, pub message.Publisher, wher
 	if err == nil {
 		entry, err = pgx.CollectExactlyOneRow(rows, scanEntry)
 	}
-	if errors.Is(err, pgx.ErrNoRows) || isUndefinedTable(err) {
+	if isUndefinedTable(err) {
+		return PoisonEntry{}, false, noPoisonTable(q.topic)
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
 		return PoisonEntry{}, false, nil
 	}
 	if err != nil {

@@ -40,6 +40,7 @@ type routerEnv struct {
 func startRouter(t *testing.T, handle func(msg *message.Message, call int64) error) *routerEnv {
 	t.Helper()
 	env := &routerEnv{cfg: testenv.Messaging(t), pool: testenv.Database(t)}
+	require.NoError(t, messaging.CreatePoisonTable(context.Background(), env.pool, env.cfg.PoisonTopic))
 	env.client = testenv.RedisClient(t, env.cfg)
 	db := stdlib.OpenDBFromPool(env.pool)
 	t.Cleanup(func() { db.Close() })

@@ -19,6 +19,9 @@ type Status struct {
 	Group  string `json:"group"`
 	// Length is how many entries the stream holds (XLEN); 0 when the stream does not exist.
 	Length int64 `json:"length"`
+	// MemoryBytes is the memory the stream's key uses in Redis (MEMORY USAGE, which estimates a long
+	// stream from a sample of its nodes); 0 when the stream does not exist.
+	MemoryBytes int64 `json:"memory_bytes"`
 	// GroupExists is false when the group was never created (no processor has read the stream yet).
 	GroupExists bool `json:"group_exists"`
 	// Pending is how many entries the group was handed and has not acknowledged yet.
@@ -53,7 +56,7 @@ func (c ConsumerStatus) MarshalJSON() ([]byte, error) {
 // String renders the status for a terminal, one consumer per line.
 func (s Status) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "stream %s: length %d\n", s.Stream, s.Length)
+	fmt.Fprintf(&b, "stream %s: length %d, memory %d bytes\n", s.Stream, s.Length, s.MemoryBytes)
 	if !s.GroupExists {
 		fmt.Fprintf(&b, "group %s: does not exist\n", s.Group)
 		return b.String()
@@ -72,6 +75,7 @@ func (s Status) LogValue() slog.Value {
 		slog.String("stream", s.Stream),
 		slog.String("group", s.Group),
 		slog.Int64("length", s.Length),
+		slog.Int64("memory_bytes", s.MemoryBytes),
 		slog.Bool("group_exists", s.GroupExists),
 		slog.Int64("pending", s.Pending),
 		slog.Int64("lag", s.Lag),
@@ -87,12 +91,13 @@ func orUnknown(n int64) string {
 	return strconv.FormatInt(n, 10)
 }
 
-// QueueStatus reads the length of stream, and the pending count, lag and consumers of group on it, in
+// QueueStatus reads the length and memory of stream, and the pending count, lag and consumers of group on it, in
 // one MULTI/EXEC. A stream or group that does not exist is reported as empty, not as an error.
 func QueueStatus(ctx context.Context, client *redis.Client, stream, group string) (Status, error) {
 	status := Status{Stream: stream, Group: group, Lag: -1, EntriesRead: -1}
 	pipe := client.TxPipeline()
 	length := pipe.XLen(ctx, stream)
+	memory := pipe.MemoryUsage(ctx, stream)
 	groups := pipe.Do(ctx, "XINFO", "GROUPS", stream)
 	consumers := pipe.XInfoConsumers(ctx, stream, group)
 	_, _ = pipe.Exec(ctx)
@@ -100,6 +105,9 @@ func QueueStatus(ctx context.Context, client *redis.Client, stream, group string
 	var err error
 	if status.Length, err = length.Result(); err != nil {
 		return Status{}, fmt.Errorf("xlen %s: %w", stream, err)
+	}
+	if status.MemoryBytes, err = memory.Result(); err != nil && !errors.Is(err, redis.Nil) {
+		return Status{}, fmt.Errorf("memory usage %s: %w", stream, err)
 	}
 	infos, err := groups.Slice()
 	if isRedisError(err, "ERR no such key") {

@@ -98,6 +98,10 @@ func TestQueueStatus(t *testing.T) {
 				require.GreaterOrEqual(t, got.Consumers[i].Idle, time.Duration(0))
 				got.Consumers[i].Idle = 0
 			}
+			if got.Length > 0 {
+				require.Positive(t, got.MemoryBytes, "MEMORY USAGE of the stream")
+				got.MemoryBytes = 0
+			}
 			if got.GroupExists {
 				require.NotEmpty(t, got.LastDeliveredID)
 				got.LastDeliveredID = ""
@@ -112,10 +116,10 @@ func TestQueueStatus(t *testing.T) {
 func TestStatusRendersForTerminalsLogsAndJSON(t *testing.T) {
 	t.Parallel()
 	status := messaging.Status{
-		Stream: "events", Group: "processor_events", Length: 7, GroupExists: true, Pending: 2, Lag: -1,
+		Stream: "events", Group: "processor_events", Length: 7, MemoryBytes: 1024, GroupExists: true, Pending: 2, Lag: -1,
 		EntriesRead: 5, LastDeliveredID: "5-0", Consumers: []messaging.ConsumerStatus{{Name: "host-0", Pending: 2}},
 	}
-	require.Equal(t, "stream events: length 7\n"+
+	require.Equal(t, "stream events: length 7, memory 1024 bytes\n"+
 		"group processor_events: pending 2, lag unknown, entries read 5, last delivered 5-0\n"+
 		"  consumer host-0: pending 2, idle 0s\n", status.String())
 
@@ -126,13 +130,13 @@ func TestStatusRendersForTerminalsLogsAndJSON(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal(logged.Bytes(), &line))
 	require.Equal(t, map[string]any{
-		"stream": "events", "group": "processor_events", "length": 7.0, "group_exists": true,
+		"stream": "events", "group": "processor_events", "length": 7.0, "memory_bytes": 1024.0, "group_exists": true,
 		"pending": 2.0, "lag": -1.0, "entries_read": 5.0, "consumers": 1.0,
 	}, line.Status)
 
 	encoded, err := json.Marshal(status)
 	require.NoError(t, err)
-	require.JSONEq(t, `{"stream":"events","group":"processor_events","length":7,"group_exists":true,"pending":2,
+	require.JSONEq(t, `{"stream":"events","group":"processor_events","length":7,"memory_bytes":1024,"group_exists":true,"pending":2,
 		"lag":-1,"entries_read":5,"last_delivered_id":"5-0","consumers":[{"name":"host-0","pending":2,"idle_ms":0}]}`,
 		string(encoded))
 }

@@ -103,8 +103,9 @@ CREATE TRIGGER slow_write BEFORE INSERT ON events FOR EACH STATEMENT EXECUTE FUN
 ALTER TABLE events ADD CONSTRAINT events_path_not_forbidden CHECK (path <> '/forbidden');`)
 	require.NoError(t, err)
 	// One write takes 0.6 s, well within the timeout; the batch and then each of the five messages alone
-	// take 3.6 s.
-	b := processor.NewBatcher(processor.NewStore(pool), 100, 200*time.Millisecond, 1, 2*time.Second)
+	// take 3.6 s. The batch holds exactly the five events and waits far longer than five submits take, so
+	// all five land in one batch however slow the machine is.
+	b := processor.NewBatcher(processor.NewStore(pool), 5, time.Minute, 1, 2*time.Second)
 	startBatcher(t, b)
 
 	var wg sync.WaitGroup

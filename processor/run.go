@@ -62,9 +62,10 @@ func (p *Processor) Handled() int64 {
 	return p.handled.Load()
 }
 
-// Run waits for Postgres and the broker, checks that the schema is current (it does not migrate), and
-// consumes the topic until ctx is cancelled, then stops reading, lets the batch in flight commit and
-// returns. A processor runs once.
+// Run waits for Postgres and the broker, checks that the schema is current and that the poison table of
+// POISON_TOPIC exists (it does not migrate, and poisoning runs no DDL; either missing is an error at
+// once), and consumes the topic until ctx is cancelled, then stops reading, lets the batch in flight
+// commit and returns. A processor runs once.
 func (p *Processor) Run(ctx context.Context) error {
 	cfg, log := p.cfg, p.log
 	if err := cfg.Validate(); err != nil {
@@ -76,6 +77,9 @@ func (p *Processor) Run(ctx context.Context) error {
 		return err
 	}
 	defer pool.Close()
+	if err := messaging.CheckPoisonTable(ctx, pool, cfg.Messaging.PoisonTopic); err != nil {
+		return err
+	}
 	if err := p.broker.WaitReady(ctx); err != nil {
 		return err
 	}
@@ -128,6 +132,7 @@ func (p *Processor) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	wg.Go(func() { batcher.Run(batchCtx) })
 	wg.Go(func() { reportQueue(ctx, cfg.StatusInterval, p.broker, log) })
+	wg.Go(func() { p.broker.KeepTrimmed(ctx) })
 	defer func() {
 		stopBatcher()
 		wg.Wait()

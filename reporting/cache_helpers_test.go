@@ -42,10 +42,11 @@ func newCachedServer(t testing.TB, size int, events ...event.Event) *cachedServe
 	return startCachedServer(t, pool, size, reporting.NewStore(pool))
 }
 
-// startCachedServer serves the API reading stats through a cache of size answers on pool's database.
+// startCachedServer serves the API reading stats through a cache of size answers on pool's database,
+// stale by at most hitStaleness.
 func startCachedServer(t testing.TB, pool *pgxpool.Pool, size int, stats reporting.StatsReader) *cachedServer {
 	t.Helper()
-	return startCachedServerListening(t, pool, pool.Config().ConnConfig, size, maxStaleness, stats)
+	return startCachedServerListening(t, pool, pool.Config().ConnConfig, size, hitStaleness, stats)
 }
 
 // startCachedServerListening is startCachedServer with the cache's listener connecting with cfg, and

@@ -1,6 +1,7 @@
 package reporting_test
 
 import (
+	"context"
 	"net/url"
 	"testing"
 	"time"
@@ -8,6 +9,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/analytics-pipeline/analytics/event"
+	"github.com/analytics-pipeline/analytics/internal/testenv"
+	"github.com/analytics-pipeline/analytics/processor"
+	"github.com/analytics-pipeline/analytics/reporting"
 )
 
 const day = "2025-11-12"
@@ -158,7 +162,10 @@ func TestStatsCacheRecentDaysExpire(t *testing.T) {
 	t.Parallel()
 	now := time.Now().UTC()
 	today := now.Format(time.DateOnly)
-	s := newCachedServer(t, 100, event.Event{EventID: "1", SiteID: "s", EventType: event.PageView, Path: "/a", Timestamp: now})
+	pool := testenv.Database(t)
+	_, err := processor.NewStore(pool).Apply(context.Background(), []event.Event{{EventID: "1", SiteID: "s", EventType: event.PageView, Path: "/a", Timestamp: now}})
+	require.NoError(t, err)
+	s := startCachedServerListening(t, pool, pool.Config().ConnConfig, 100, maxStaleness, reporting.NewStore(pool))
 	query := "site_id=s&date=" + today
 	cached := s.stats(t, query)
 	cachedAt := time.Now()

@@ -76,7 +76,8 @@ func notifyCost(b *testing.B, day time.Time, size int) {
 	b.Logf("round ratios %.2f", ratios)
 }
 
-// dropNotifyTriggers removes the triggers of migrations/00002.
+// dropNotifyTriggers removes the notify triggers: inserted and updated as migrations/00005 recreated them
+// (same names as in 00002), deleted and truncated as 00002 created them.
 const dropNotifyTriggers = `
 DROP TRIGGER daily_aggregates_inserted_notify ON daily_aggregates;
 DROP TRIGGER daily_aggregates_updated_notify ON daily_aggregates;

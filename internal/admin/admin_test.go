@@ -15,10 +15,12 @@ import (
 	"github.com/analytics-pipeline/analytics/messaging"
 )
 
-// newConfig returns a configuration for a fresh database, stream, consumer group and poison topic.
+// newConfig returns a configuration for a fresh database, stream, consumer group and poison topic, the
+// database migrated as the migrate command does with that POISON_TOPIC.
 func newConfig(t *testing.T) admin.Config {
 	t.Helper()
-	return admin.Config{DatabaseURL: testenv.DatabaseURL(t), Messaging: testenv.Messaging(t)}
+	msgCfg := testenv.Messaging(t)
+	return admin.Config{DatabaseURL: testenv.ProcessorDatabaseURL(t, msgCfg), Messaging: msgCfg}
 }
 
 // runAdmin parses and runs args in-process and returns what the command printed.

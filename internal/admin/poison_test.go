@@ -156,6 +156,27 @@ func TestPoisonPurgeDeletesMessages(t *testing.T) {
 	require.Empty(t, streamUUIDs(t, cfg), "purged messages are not replayed")
 }
 
+// TestPoisonCommandsWithoutTheTableSayToMigrate runs every poison command on a database the migrations
+// did not create the poison table of POISON_TOPIC in (a POISON_TOPIC that differs from migrate's): each
+// must say so, rather than show an empty queue.
+func TestPoisonCommandsWithoutTheTableSayToMigrate(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{
+		{"poison", "list"}, {"poison", "show", "1"}, {"poison", "replay", "1"}, {"poison", "replay", "-all"},
+		{"poison", "purge", "1"}, {"poison", "purge", "-all"},
+	} {
+		t.Run(strings.ReplaceAll(strings.Join(args[1:], "_"), "-", ""), func(t *testing.T) {
+			t.Parallel()
+			cfg := admin.Config{DatabaseURL: testenv.DatabaseURL(t), Messaging: testenv.Messaging(t)}
+			out, err := runAdmin(t, cfg, args...)
+			require.ErrorIs(t, err, messaging.ErrNoPoisonTable)
+			require.ErrorContains(t, err, "POISON_TOPIC="+cfg.Messaging.PoisonTopic)
+			require.ErrorContains(t, err, "run the migrations")
+			require.Empty(t, out)
+		})
+	}
+}
+
 func TestPoisonCommandsOnAQueueThatWasNeverUsed(t *testing.T) {
 	t.Parallel()
 	cases := []struct {

@@ -31,7 +31,7 @@ func TestQueueStatusPrintsTheGroupsProgress(t *testing.T) {
 
 	text, err := runAdmin(t, cfg, "queue", "status")
 	require.NoError(t, err)
-	require.Regexp(t, `^stream `+stream+`: length 3\n`+
+	require.Regexp(t, `^stream `+stream+`: length 3, memory [1-9]\d* bytes\n`+
 		`group `+group+`: pending 1, lag 2, entries read 1, last delivered `+read[0].Messages[0].ID+`\n`+
 		`  consumer processor-0: pending 1, idle \S+\n$`, text)
 
@@ -40,6 +40,7 @@ func TestQueueStatusPrintsTheGroupsProgress(t *testing.T) {
 	var status messaging.Status
 	require.NoError(t, json.Unmarshal([]byte(encoded), &status))
 	require.Equal(t, int64(3), status.Length)
+	require.Positive(t, status.MemoryBytes, "MEMORY USAGE of the stream")
 	require.Equal(t, int64(1), status.Pending)
 	require.Equal(t, int64(2), status.Lag)
 	require.Len(t, status.Consumers, 1)
@@ -52,5 +53,5 @@ func TestQueueStatusOfAStreamThatDoesNotExist(t *testing.T) {
 
 	text, err := runAdmin(t, cfg, "queue", "status")
 	require.NoError(t, err)
-	require.Equal(t, "stream "+cfg.Messaging.Stream+": length 0\ngroup "+cfg.Messaging.ConsumerGroup+": does not exist\n", text)
+	require.Equal(t, "stream "+cfg.Messaging.Stream+": length 0, memory 0 bytes\ngroup "+cfg.Messaging.ConsumerGroup+": does not exist\n", text)
 }

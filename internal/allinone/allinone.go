@@ -10,6 +10,8 @@ import (
 	"net"
 	"strconv"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/analytics-pipeline/analytics/ingestion"
 	"github.com/analytics-pipeline/analytics/internal/database"
 	"github.com/analytics-pipeline/analytics/messaging"
@@ -114,7 +116,9 @@ func Serve(ctx context.Context, cfg Config, ingestLn, reportLn net.Listener, log
 	return errors.Join(errs...)
 }
 
-// migrate applies the migrations to the processor's database, and to reporting's when it is another.
+// migrate does what the migrate command does: it applies the migrations to the processor's database and
+// creates the poison table of the processor's POISON_TOPIC there, and migrates reporting's database too
+// when it is another.
 func migrate(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if err := cfg.Processor.Validate(); err != nil {
 		return fmt.Errorf("processor config: %w", err)
@@ -122,14 +126,14 @@ func migrate(ctx context.Context, cfg Config, log *slog.Logger) error {
 	if err := cfg.Reporting.Validate(); err != nil {
 		return fmt.Errorf("reporting config: %w", err)
 	}
-	urls := []string{cfg.Processor.DatabaseURL}
-	if cfg.Reporting.DatabaseURL != cfg.Processor.DatabaseURL {
-		urls = append(urls, cfg.Reporting.DatabaseURL)
+	poisonTable := func(ctx context.Context, pool *pgxpool.Pool) error {
+		return messaging.CreatePoisonTable(ctx, pool, cfg.Processor.Messaging.PoisonTopic)
 	}
-	for _, url := range urls {
-		if err := database.Migrate(ctx, url, log); err != nil {
-			return err
-		}
+	if err := database.Migrate(ctx, cfg.Processor.DatabaseURL, log, poisonTable); err != nil {
+		return err
+	}
+	if cfg.Reporting.DatabaseURL != cfg.Processor.DatabaseURL {
+		return database.Migrate(ctx, cfg.Reporting.DatabaseURL, log)
 	}
 	return nil
 }

@@ -27,9 +27,12 @@ type Config struct {
 	// NotifyEvents is the single-entry backlog of the notify figure; its packed backlog holds 20 times
 	// as many events.
 	NotifyEvents int
+	// StreamEvents is the load of the Redis memory figure.
+	StreamEvents int
 	// BacklogEvents is the backlog of the backlog figure: that many events, each its own stream entry.
 	BacklogEvents int
-	// Only, when not empty, names the figures to measure: backlog, post, processing, lag, stats, memory, notify.
+	// Only, when not empty, names the figures to measure: backlog, post, processing, lag, stats, memory,
+	// notify, streammem.
 	// Notify is measured only when named.
 	Only []string
 	Log  io.Writer // progress messages
@@ -82,8 +85,8 @@ func Run(ctx context.Context, cfg Config) ([]Row, error) {
 		name     string
 		run      func(context.Context) error
 		optional bool // measured only when named in Only
-	}{{"backlog", m.backlog, false}, {"post", m.ingestion, false}, {"processing", m.processing, false}, {"lag", m.lag, false}, {"stats", m.stats, false},
-		{"notify", m.notify, true}, {"memory", m.memory, false}}
+	}{{"backlog", m.backlog, false}, {"post", m.ingestion, false}, {"processing", m.processing, false}, {"lag", m.lag, false},
+		{"stats", m.stats, false}, {"notify", m.notify, true}, {"streammem", m.streamMemory, false}, {"memory", m.memory, false}}
 	for _, step := range steps {
 		named := slices.Contains(cfg.Only, step.name)
 		if !named && (step.optional || len(cfg.Only) > 0) {

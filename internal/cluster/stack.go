@@ -97,7 +97,9 @@ func NewStack(dir, binDir, broker string, env ...string) (*Stack, error) {
 }
 
 // Migrate applies the migrations to the stack's database with the migrate command; NewStack does it
-// once before the services can start.
+// once before the services can start. It runs with the services' environment, so it creates the poison
+// table of the POISON_TOPIC the processors check (a processor given another one by AnotherProcessor
+// exits at start-up saying so).
 func (s *Stack) Migrate() error {
 	cmd := exec.Command(filepath.Join(s.binDir, "migrate"))
 	cmd.Env = append(os.Environ(), s.Env...)

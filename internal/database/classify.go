@@ -24,9 +24,15 @@ type notRetryable struct {
 func (e *notRetryable) Error() string   { return e.msg }
 func (e *notRetryable) Unwrap() []error { return []error{ErrNotRetryable, e.cause} }
 
-// transientStates are the SQLSTATEs of a Postgres that is starting, stopping or out of room for a
-// moment; the classes 08 (connection exception) and 53 (insufficient resources) count as well.
+// transientStates are the SQLSTATEs of a connection that failed or a Postgres that is starting or
+// stopping; the class 53 (insufficient resources) counts as well. The rest of class 08 does not: a
+// protocol_violation (08P01), say a PgBouncer rejecting a startup parameter it does not support, or a
+// rejected connection (08004) is the same on every attempt.
 var transientStates = map[string]bool{
+	"08000": true, // connection_exception
+	"08001": true, // sqlclient_unable_to_establish_sqlconnection
+	"08003": true, // connection_does_not_exist
+	"08006": true, // connection_failure
 	"57P01": true, // admin_shutdown
 	"57P02": true, // crash_shutdown
 	"57P03": true, // cannot_connect_now: starting up, shutting down, in recovery
@@ -39,7 +45,7 @@ var transientStates = map[string]bool{
 func reachableLater(err error) bool {
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
-		return transientStates[pgErr.Code] || strings.HasPrefix(pgErr.Code, "08") || strings.HasPrefix(pgErr.Code, "53")
+		return transientStates[pgErr.Code] || strings.HasPrefix(pgErr.Code, "53")
 	}
 	var opErr *net.OpError
 	if errors.As(err, &opErr) && (opErr.Op == "remote error" || opErr.Op == "local error") {

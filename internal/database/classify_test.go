@@ -31,7 +31,12 @@ func TestReachableLater(t *testing.T) {
 		{name: "starting_up", err: pgErr("57P03"), retry: true},
 		{name: "admin_shutdown", err: pgErr("57P01"), retry: true},
 		{name: "too_many_connections", err: pgErr("53300"), retry: true},
+		{name: "connection_exception", err: pgErr("08000"), retry: true},
+		{name: "unable_to_establish_connection", err: pgErr("08001"), retry: true},
+		{name: "connection_does_not_exist", err: pgErr("08003"), retry: true},
 		{name: "connection_failure", err: pgErr("08006"), retry: true},
+		{name: "protocol_violation", err: pgErr("08P01")}, // e.g. PgBouncer rejecting a startup parameter
+		{name: "server_rejected_connection", err: pgErr("08004")},
 		{name: "wrong_password", err: pgErr("28P01")},
 		{name: "no_such_role", err: pgErr("28000")},
 		{name: "missing_database", err: pgErr("3D000")},

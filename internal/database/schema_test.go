@@ -25,6 +25,7 @@ func TestOpenCurrentChecksTheSchemaVersion(t *testing.T) {
 	cases := []struct {
 		name    string
 		dsn     func(t testing.TB) string
+		wantIs  error // ErrSchemaBehind unless set
 		wantErr string
 	}{
 		{name: "current", dsn: testenv.DatabaseURL},
@@ -32,12 +33,11 @@ func TestOpenCurrentChecksTheSchemaVersion(t *testing.T) {
 			wantErr: fmt.Sprintf("database schema is at version 0, this build needs %d", latest)},
 		{name: "one_behind", dsn: func(t testing.TB) string { return databaseAtVersion(t, latest-1) },
 			wantErr: fmt.Sprintf("database schema is at version %d, this build needs %d", latest-1, latest)},
-		{name: "ahead_is_accepted", dsn: func(t testing.TB) string {
-			dsn := testenv.DatabaseURL(t)
-			_, err := openDB(t, dsn).Exec("INSERT INTO goose_db_version (version_id, is_applied) VALUES ($1, true)", latest+1)
-			require.NoError(t, err)
-			return dsn
-		}},
+		{name: "ahead_is_accepted", dsn: func(t testing.TB) string { return databaseAhead(t, latest) }},
+		{name: "ahead_past_what_this_build_can_use", dsn: func(t testing.TB) string { return databaseAhead(t, latest+1) },
+			wantIs: database.ErrSchemaAhead,
+			wantErr: fmt.Sprintf("database schema is at version %d, which builds before version %d cannot use; this build is at version %d: deploy a newer build",
+				latest+1, latest+1, latest)},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -49,11 +49,15 @@ func TestOpenCurrentChecksTheSchemaVersion(t *testing.T) {
 				return
 			}
 			require.Nil(t, pool)
-			require.ErrorIs(t, err, database.ErrSchemaBehind)
+			if tc.wantIs == nil {
+				require.ErrorIs(t, err, database.ErrSchemaBehind)
+				require.ErrorContains(t, err, "migrate")
+			} else {
+				require.ErrorIs(t, err, tc.wantIs)
+			}
 			require.ErrorIs(t, err, database.ErrNotRetryable)
 			require.ErrorContains(t, err, tc.wantErr)
 			require.ErrorContains(t, err, "DATABASE_URL")
-			require.ErrorContains(t, err, "migrate")
 		})
 	}
 }
@@ -118,6 +122,19 @@ func TestMigrate(t *testing.T) {
 		require.ErrorContains(t, err, "00001_init.sql")
 		require.ErrorContains(t, err, "42P07")
 	})
+}
+
+// databaseAhead returns a database migrated by a build one migration newer than this one, which allows
+// builds from oldestBuild on.
+func databaseAhead(t testing.TB, oldestBuild int64) string {
+	t.Helper()
+	dsn := testenv.DatabaseURL(t)
+	db := openDB(t, dsn)
+	_, err := db.Exec("INSERT INTO goose_db_version (version_id, is_applied) VALUES ($1, true)", migrations.Latest()+1)
+	require.NoError(t, err)
+	_, err = db.Exec("UPDATE schema_compatibility SET oldest_build = $1", oldestBuild)
+	require.NoError(t, err)
+	return dsn
 }
 
 // databaseAtVersion returns a fresh database with the real migrations applied up to version.
