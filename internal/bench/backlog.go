@@ -13,6 +13,9 @@ import (
 // group into a fresh database, measuring the COPY ceiling in the same database just before.
 const backlogRounds = 3
 
+// keepRounds is the STREAM_RETENTION of the processors of figures that drain one stream several times.
+const keepRounds = "24h"
+
 // backlog measures the drain of a backlog of single-event entries, what a quiet site's traffic leaves
 // after an outage: one connection posts BacklogEvents events one request at a time (each event its own
 // stream entry) while no processor runs; then, in each round, a processor with the default settings
@@ -67,8 +70,10 @@ func (m *measurement) drainBacklog(ctx context.Context, stream, name string, wan
 	if ceiling, err = copyCeiling(ctx, dbURL, "indexed", int(want)); err != nil {
 		return 0, 0, err
 	}
+	// Every round reads the whole stream with a group of its own: the processors keep what they have
+	// acknowledged instead of trimming it from under the next round.
 	env := append(slices.Clone(m.stack.Env), "DATABASE_URL="+dbURL, "REDIS_STREAM_NAME="+stream,
-		"REDIS_CONSUMER_GROUP="+name, "CONSUMER_NAME="+name)
+		"REDIS_CONSUMER_GROUP="+name, "CONSUMER_NAME="+name, "STREAM_RETENTION="+keepRounds)
 	processor := cluster.NewService(m.binDir, "processor", m.stack.Dir, 0, env...)
 	defer processor.Stop()
 	logf(m.cfg, "backlog: a processor drains %d single-event entries into database %s", want, name)

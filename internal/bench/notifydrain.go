@@ -44,7 +44,7 @@ func (m *measurement) drainWithProcessors(ctx context.Context, stream, name stri
 
 	for _, consumer := range []string{"a", "b"} {
 		env := append(slices.Clone(m.stack.Env), "DATABASE_URL="+dbURL, "REDIS_STREAM_NAME="+stream,
-			"REDIS_CONSUMER_GROUP="+name, "CONSUMER_NAME="+name+"_"+consumer)
+			"REDIS_CONSUMER_GROUP="+name, "CONSUMER_NAME="+name+"_"+consumer, "STREAM_RETENTION="+keepRounds)
 		processor := cluster.NewService(m.binDir, "processor", m.stack.Dir, 0, env...)
 		if err := processor.Start(); err != nil {
 			return 0, err
