@@ -17,8 +17,8 @@ import (
 // message a processor holds while retrying is one its siblings could claim.
 const outage = 60 * time.Second
 
-// TestPostgresDownForAMinuteWithTwoProcessors stops Postgres for a minute while two processors (32
-// consumers) hold messages they cannot write, and checks that each message is applied once when Postgres
+// TestPostgresDownForAMinuteWithTwoProcessors stops Postgres for a minute while two processors (one
+// consumer each) hold messages they cannot write, and checks that each message is applied once when Postgres
 // returns: a consumer still retrying keeps its messages, no sibling claims them and writes them again.
 func TestPostgresDownForAMinuteWithTwoProcessors(t *testing.T) {
 	t.Parallel()

@@ -9,8 +9,8 @@ import (
 	"github.com/redis/go-redis/v9"
 )
 
-// redisBackend is the Redis Streams broker: RedisPublisher, and watermill-redisstream consumer-group
-// subscribers with their own clients.
+// redisBackend is the Redis Streams broker: RedisPublisher, and consumer-group subscribers
+// (redisSubscriber) with their own clients.
 type redisBackend struct {
 	cfg    Config
 	client *redis.Client
@@ -28,7 +28,7 @@ func (r *redisBackend) publisher() message.Publisher {
 
 func (r *redisBackend) newSubscriber(consumer string, logger watermill.LoggerAdapter) (message.Subscriber, error) {
 	// A subscriber closes its client when it stops, so each one gets its own: a connection each for its
-	// blocking read, its claim loop, its consumer check, its acknowledgements and its PendingKeeper.
+	// blocking read, its claim loop, its acknowledgements and its PendingKeeper, and one to spare.
 	return NewRedisSubscriber(r.cfg, NewRedisClient(r.cfg, 5), consumer, logger)
 }
 

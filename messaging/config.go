@@ -33,6 +33,9 @@ type Config struct {
 	RedisPassword string `env:"REDIS_PASSWORD"`
 	Stream        string `env:"REDIS_STREAM_NAME" envDefault:"events"`
 	ConsumerGroup string `env:"REDIS_CONSUMER_GROUP" envDefault:"processor_events"`
+	// RedisInFlightBytes bounds the payload bytes one Redis subscriber has handed out and not yet had
+	// acknowledged; each message counts at least 64 bytes, and the subscriber always hands out at least one.
+	RedisInFlightBytes int64 `env:"REDIS_IN_FLIGHT_BYTES" envDefault:"1048576"`
 	// KafkaBrokers are the bootstrap addresses of the Kafka cluster.
 	KafkaBrokers       []string `env:"KAFKA_BROKERS" envSeparator:"," envDefault:"localhost:9092"`
 	KafkaTopic         string   `env:"KAFKA_TOPIC" envDefault:"events"`
@@ -98,6 +101,8 @@ func (c Config) Validate() error {
 		return errors.New("REDIS_CONSUMER_GROUP is empty")
 	case c.Broker == BrokerKafka && (len(c.KafkaBrokers) == 0 || slices.Contains(c.KafkaBrokers, "")):
 		return fmt.Errorf("KAFKA_BROKERS=%q: a comma-separated list of host:port", strings.Join(c.KafkaBrokers, ","))
+	case c.RedisInFlightBytes < 1:
+		return fmt.Errorf("REDIS_IN_FLIGHT_BYTES=%d: must be positive", c.RedisInFlightBytes)
 	case c.KafkaTopic == "":
 		return errors.New("KAFKA_TOPIC is empty")
 	case c.KafkaConsumerGroup == "":

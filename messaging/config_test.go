@@ -35,6 +35,7 @@ func TestSetDefaultsKeepsSetValues(t *testing.T) {
 		RedisPassword:         "secret",
 		Stream:                "clicks",
 		ConsumerGroup:         "reporting_clicks",
+		RedisInFlightBytes:    2 << 20,
 		KafkaBrokers:          []string{"kafka-1:9092", "kafka-2:9092"},
 		KafkaTopic:            "clicks",
 		KafkaConsumerGroup:    "reporting_clicks",
@@ -80,6 +81,7 @@ func TestValidate(t *testing.T) {
 		{name: "zero_kafka_rebalance_timeout", change: func(c *messaging.Config) { c.KafkaRebalanceTimeout = 0 }, wantErr: "KAFKA_REBALANCE_TIMEOUT"},
 		{name: "zero_memory_buffer_bytes", change: func(c *messaging.Config) { c.MemoryBufferBytes = 0 }, wantErr: "MEMORY_BUFFER_BYTES"},
 		{name: "zero_kafka_in_flight_bytes", change: func(c *messaging.Config) { c.KafkaInFlightBytes = 0 }, wantErr: "KAFKA_IN_FLIGHT_BYTES"},
+		{name: "zero_redis_in_flight_bytes", change: func(c *messaging.Config) { c.RedisInFlightBytes = 0 }, wantErr: "REDIS_IN_FLIGHT_BYTES"},
 		{name: "zero_port", change: func(c *messaging.Config) { c.RedisPort = 0 }, wantErr: "REDIS_PORT"},
 		{name: "negative_port", change: func(c *messaging.Config) { c.RedisPort = -1 }, wantErr: "REDIS_PORT"},
 		{name: "port_too_large", change: func(c *messaging.Config) { c.RedisPort = 65536 }, wantErr: "REDIS_PORT"},
@@ -153,6 +155,7 @@ func TestConsumerNames(t *testing.T) {
 		want   []string
 	}{
 		{name: "kafka_one_group_member", broker: messaging.BrokerKafka, prefix: "worker", n: 16, want: []string{"worker-0"}},
+		{name: "redis_one_consumer", broker: messaging.BrokerRedis, prefix: "worker", n: 16, want: []string{"worker-0"}},
 		{name: "configured_prefix", prefix: "processor-a", n: 3, want: []string{"processor-a-0", "processor-a-1", "processor-a-2"}},
 		{name: "single_consumer", prefix: "worker", n: 1, want: []string{"worker-0"}},
 		{name: "no_consumers", prefix: "worker", n: 0, want: []string{}},

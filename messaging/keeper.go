@@ -64,6 +64,17 @@ func (k *PendingKeeper) Hold(ids ...string) {
 	}
 }
 
+// hold marks entry id as held and reports whether it was not held already.
+func (k *PendingKeeper) hold(id string) bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if _, ok := k.held[id]; ok {
+		return false
+	}
+	k.held[id] = struct{}{}
+	return true
+}
+
 // Release forgets entries, once acknowledged.
 func (k *PendingKeeper) Release(ids ...string) {
 	k.mu.Lock()

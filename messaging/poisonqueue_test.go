@@ -102,13 +102,19 @@ func (env *poisonQueueEnv) waitPoisoned(t *testing.T, n int) []messaging.PoisonE
 	return entries
 }
 
-// poisonThroughRouter sends msgs through a router that rejects them and returns their poison entries.
+// poisonThroughRouter sends msgs through a router that rejects them and returns their poison entries, in
+// the order of msgs: it publishes each one once the one before is poisoned, since the subscriber hands out
+// many messages at once and the router handles them concurrently.
 func (env *poisonQueueEnv) poisonThroughRouter(t *testing.T, msgs ...*message.Message) []messaging.PoisonEntry {
 	t.Helper()
 	stop := env.startRejectingRouter(t)
 	defer stop()
-	env.publish(t, msgs...)
-	return env.waitPoisoned(t, len(msgs))
+	var entries []messaging.PoisonEntry
+	for i, msg := range msgs {
+		env.publish(t, msg)
+		entries = env.waitPoisoned(t, i+1)
+	}
+	return entries
 }
 
 // poisonDirectly writes msgs into the poison queue as the poison middleware's publisher does.

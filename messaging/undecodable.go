@@ -13,8 +13,8 @@ import (
 const undecodableKey = "undecodable"
 
 // tolerantUnmarshaller decodes entries like watermill-redisstream does, but turns an entry it cannot
-// decode into a marked message instead of an error: the subscriber stops consuming on an unmarshal
-// error, so one foreign entry would otherwise stall the whole consumer.
+// decode into a marked message instead of an error, so that one foreign entry is poisoned instead of
+// stalling the consumer (watermill-redisstream's own subscriber stops consuming on an unmarshal error).
 type tolerantUnmarshaller struct {
 	redisstream.DefaultMarshallerUnmarshaller
 }

@@ -11,7 +11,8 @@ import (
 // Config is the processor's configuration; fields carry their environment names and defaults.
 type Config struct {
 	DatabaseURL string `env:"DATABASE_URL" envDefault:"postgres://analytics:analytics@localhost:5432/analytics?sslmode=disable"`
-	// Concurrency is how many consumers read the stream at once; their events share batches.
+	// Concurrency is how many consumers read a memory broker at once; their events share batches. A Redis
+	// or Kafka consumer holds many messages at once, so a processor is one consumer there.
 	Concurrency int `env:"PROCESSOR_CONCURRENCY" envDefault:"16"`
 	BatchSize   int `env:"PROCESSOR_BATCH_SIZE" envDefault:"2000"`
 	// Writers is how many batches are written to Postgres at once.

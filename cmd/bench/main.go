@@ -29,7 +29,8 @@ func main() {
 	flag.IntVar(&cfg.StatsConns, "stats-conns", 32, "connections for the /stats figure")
 	flag.IntVar(&cfg.NotifyEvents, "notify-events", 20000, "events of the notify figure's single-entry backlog (its packed backlog holds 20 times as many)")
 	flag.IntVar(&cfg.StreamEvents, "stream-events", 200_000, "events of the Redis memory figure (the issue's target is for 5000000)")
-	only := flag.String("only", "", "comma-separated figures to measure (post, processing, lag, stats, notify, streammem, memory); all but notify when empty")
+	flag.IntVar(&cfg.BacklogEvents, "backlog-events", 200_000, "events of the backlog figure, each its own stream entry, posted by one connection one request at a time")
+	only := flag.String("only", "", "comma-separated figures to measure (backlog, post, processing, lag, stats, notify, streammem, memory); all but notify when empty")
 	flag.Parse()
 	if *only != "" {
 		cfg.Only = strings.Split(*only, ",")

@@ -11,6 +11,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/analytics-pipeline/analytics/internal/cluster"
+	"github.com/analytics-pipeline/analytics/internal/envdefault"
+	"github.com/analytics-pipeline/analytics/messaging"
 	"github.com/analytics-pipeline/analytics/migrations"
 )
 
@@ -42,7 +44,7 @@ func (m *measurement) drainWithProcessors(ctx context.Context, stream, name stri
 
 	for _, consumer := range []string{"a", "b"} {
 		env := append(slices.Clone(m.stack.Env), "DATABASE_URL="+dbURL, "REDIS_STREAM_NAME="+stream,
-			"REDIS_CONSUMER_GROUP="+name, "CONSUMER_NAME="+name+"_"+consumer)
+			"REDIS_CONSUMER_GROUP="+name, "CONSUMER_NAME="+name+"_"+consumer, "STREAM_RETENTION="+keepRounds)
 		processor := cluster.NewService(m.binDir, "processor", m.stack.Dir, 0, env...)
 		if err := processor.Start(); err != nil {
 			return 0, err
@@ -93,7 +95,9 @@ func (m *measurement) dropDatabase(name string) {
 	}
 }
 
-// migrate applies the migrations to the database at dbURL and drops the notify triggers unless triggers.
+// migrate applies the migrations to the database at dbURL and creates the default poison table, as the
+// migrate command does (a processor does not start without it), and drops the notify triggers unless
+// triggers.
 func migrate(ctx context.Context, dbURL string, triggers bool) error {
 	pool, err := pgxpool.New(ctx, dbURL)
 	if err != nil {
@@ -101,6 +105,11 @@ func migrate(ctx context.Context, dbURL string, triggers bool) error {
 	}
 	defer pool.Close()
 	if err := migrations.Apply(ctx, pool); err != nil {
+		return err
+	}
+	var poison messaging.PoisonConfig
+	envdefault.Fill(&poison)
+	if err := messaging.CreatePoisonTable(ctx, pool, poison.PoisonTopic); err != nil {
 		return err
 	}
 	if triggers {

@@ -29,8 +29,10 @@ type Config struct {
 	NotifyEvents int
 	// StreamEvents is the load of the Redis memory figure.
 	StreamEvents int
-	// Only, when not empty, names the figures to measure: post, processing, lag, stats, memory, notify,
-	// streammem.
+	// BacklogEvents is the backlog of the backlog figure: that many events, each its own stream entry.
+	BacklogEvents int
+	// Only, when not empty, names the figures to measure: backlog, post, processing, lag, stats, memory,
+	// notify, streammem.
 	// Notify is measured only when named.
 	Only []string
 	Log  io.Writer // progress messages
@@ -83,8 +85,8 @@ func Run(ctx context.Context, cfg Config) ([]Row, error) {
 		name     string
 		run      func(context.Context) error
 		optional bool // measured only when named in Only
-	}{{"post", m.ingestion, false}, {"processing", m.processing, false}, {"lag", m.lag, false}, {"stats", m.stats, false},
-		{"notify", m.notify, true}, {"streammem", m.streamMemory, false}, {"memory", m.memory, false}}
+	}{{"backlog", m.backlog, false}, {"post", m.ingestion, false}, {"processing", m.processing, false}, {"lag", m.lag, false},
+		{"stats", m.stats, false}, {"notify", m.notify, true}, {"streammem", m.streamMemory, false}, {"memory", m.memory, false}}
 	for _, step := range steps {
 		named := slices.Contains(cfg.Only, step.name)
 		if !named && (step.optional || len(cfg.Only) > 0) {
