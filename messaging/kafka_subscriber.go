@@ -98,15 +98,8 @@ func (s *kafkaSubscriber) Subscribe(ctx context.Context, topic string) (<-chan *
 	ctx, cancel := context.WithCancel(ctx)
 	out := make(chan *message.Message)
 	h := &claimHandler{sub: s, out: out, done: ctx.Done(), window: semaphore.NewWeighted(s.inFlight)}
-	s.running.Add(3)
-	go func() {
-		defer s.running.Done()
-		select {
-		case <-s.closing:
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
+	cancelOnClose(ctx, cancel, s.closing, &s.running)
+	s.running.Add(2)
 	go func() {
 		defer s.running.Done()
 		for err := range group.Errors() {

@@ -79,20 +79,11 @@ func (s *redisSubscriber) Subscribe(ctx context.Context, topic string) (<-chan *
 		logger: s.logger.With(watermill.LogFields{"stream": topic}),
 	}
 	sub.acks = newAckBatcher(s.client, topic, s.cfg.ConsumerGroup, sub.keeper, sub.logger)
-	s.running.Add(2)
-	go func() {
-		defer s.running.Done()
-		select {
-		case <-s.closing:
-			cancel()
-		case <-ctx.Done():
-		}
-	}()
-	go func() {
-		defer s.running.Done()
+	cancelOnClose(ctx, cancel, s.closing, &s.running)
+	s.running.Go(func() {
 		defer cancel()
 		sub.run()
-	}()
+	})
 	return sub.out, nil
 }
 
