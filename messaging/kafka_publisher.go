@@ -76,10 +76,7 @@ func (p *KafkaPublisher) Publish(topic string, msgs ...*message.Message) error {
 		defer close(done)
 		// Records the context ends for before they are sent are failed; sent ones are always answered.
 		for _, res := range client.ProduceSync(ctx, records...) {
-			if res.Err != nil {
-				i := at[res.Record]
-				errs[i] = fmt.Errorf("message %s: %w", msgs[i].UUID, refusal(res.Err))
-			}
+			errs[at[res.Record]] = res.Err
 		}
 	}()
 	select {
@@ -88,9 +85,11 @@ func (p *KafkaPublisher) Publish(topic string, msgs ...*message.Message) error {
 		return p.gaveUp(ctx, topic)
 	}
 	for i, record := range records {
-		if errs[i] == nil {
-			msgs[i].Metadata.Set(BrokerIDKey, strconv.Itoa(int(record.Partition))+"-"+strconv.FormatInt(record.Offset, 10))
+		if errs[i] != nil {
+			errs[i] = fmt.Errorf("message %s: %w", msgs[i].UUID, refusal(errs[i]))
+			continue
 		}
+		msgs[i].Metadata.Set(BrokerIDKey, strconv.Itoa(int(record.Partition))+"-"+strconv.FormatInt(record.Offset, 10))
 	}
 	return publishErrors(topic, errs)
 }
