@@ -105,6 +105,23 @@ func groupBacklog(ctx context.Context, s *cluster.Stack) (pending, undelivered i
 	return status.Pending, status.Lag, nil
 }
 
+// stableCount returns the projections' count of events once it has stayed the same for a second.
+func stableCount(ctx context.Context, url string) (int64, error) {
+	last := int64(-1)
+	for {
+		n, err := cluster.WaitCounted(ctx, url, 0, 0, 0)
+		if err != nil || n == last {
+			return n, err
+		}
+		last = n
+		select {
+		case <-ctx.Done():
+			return n, ctx.Err()
+		case <-time.After(time.Second):
+		}
+	}
+}
+
 // liveLag measures the figure "live lag, one connection" with the processor running.
 func (m *measurement) liveLag(ctx context.Context) error {
 	for _, svc := range []*cluster.Service{m.stack.Ingestion, m.stack.Reporting, m.stack.Processor} {
@@ -112,7 +129,11 @@ func (m *measurement) liveLag(ctx context.Context) error {
 			return err
 		}
 	}
-	before, err := waitCounted(ctx, m.stack.Postgres.URL, m.ingested)
+	if _, err := waitCounted(ctx, m.stack.Postgres.URL, m.ingested); err != nil {
+		return err
+	}
+	// The lag figure's events are not in m.ingested: start once the count has stopped moving.
+	before, err := stableCount(ctx, m.stack.Postgres.URL)
 	if err != nil {
 		return err
 	}
