@@ -31,8 +31,10 @@ type Config struct {
 	StreamEvents int
 	// BacklogEvents is the backlog of the backlog figure: that many events, each its own stream entry.
 	BacklogEvents int
-	// Only, when not empty, names the figures to measure: backlog, post, processing, lag, stats, memory,
-	// notify, streammem.
+	// LiveDuration is how long the live-lag figure's one connection sends.
+	LiveDuration time.Duration
+	// Only, when not empty, names the figures to measure: backlog, post, processing, lag, livelag, stats,
+	// memory, notify, streammem.
 	// Notify is measured only when named.
 	Only []string
 	Log  io.Writer // progress messages
@@ -86,6 +88,7 @@ func Run(ctx context.Context, cfg Config) ([]Row, error) {
 		run      func(context.Context) error
 		optional bool // measured only when named in Only
 	}{{"backlog", m.backlog, false}, {"post", m.ingestion, false}, {"processing", m.processing, false}, {"lag", m.lag, false},
+		{"livelag", m.liveLag, false},
 		{"stats", m.stats, false}, {"notify", m.notify, true}, {"streammem", m.streamMemory, false}, {"memory", m.memory, false}}
 	for _, step := range steps {
 		named := slices.Contains(cfg.Only, step.name)
