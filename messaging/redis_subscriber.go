@@ -31,6 +31,7 @@ type redisSubscriber struct {
 	client   *redis.Client
 	consumer string
 	logger   watermill.LoggerAdapter
+	runs     bool // hand out runs of entries (WithRuns)
 
 	closing   chan struct{}
 	closeOnce sync.Once
@@ -44,7 +45,7 @@ const readCount = 500
 // NewRedisSubscriber returns a consumer-group subscriber named consumer. It owns client: closing the
 // subscriber closes the client. A new group starts at the beginning of the stream, so events published
 // before the first processor started are not missed.
-func NewRedisSubscriber(cfg Config, client *redis.Client, consumer string, logger watermill.LoggerAdapter) (message.Subscriber, error) {
+func NewRedisSubscriber(cfg Config, client *redis.Client, consumer string, logger watermill.LoggerAdapter, opts ...SubscriberOption) (message.Subscriber, error) {
 	if cfg.RedisInFlightBytes < 1 {
 		return nil, fmt.Errorf("redis subscriber %s: REDIS_IN_FLIGHT_BYTES=%d: must be positive", consumer, cfg.RedisInFlightBytes)
 	}
@@ -52,6 +53,7 @@ func NewRedisSubscriber(cfg Config, client *redis.Client, consumer string, logge
 		cfg:      cfg,
 		client:   client,
 		consumer: consumer,
+		runs:     runsOn(cfg, opts),
 		logger:   logger.With(watermill.LogFields{"consumer": consumer, "group": cfg.ConsumerGroup}),
 		closing:  make(chan struct{}),
 	}, nil
