@@ -220,3 +220,37 @@ func TestRedisSubscriberKeepsRunsAndTheirSplitWithinItsWindow(t *testing.T) {
 	}
 	require.Equal(t, int64(window), held.weight, "four acknowledgements free room for exactly one more run")
 }
+
+// TestRedisSubscriberHandsOutEntriesAloneWithoutRuns: without WithRuns, with THROTTLE_PER_SECOND set
+// (the throttle counts messages) or with REDIS_RUN_ENTRIES=1, every entry is its own message, the one
+// that was published.
+func TestRedisSubscriberHandsOutEntriesAloneWithoutRuns(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name   string
+		change func(*messaging.Config)
+		opts   []messaging.SubscriberOption
+	}{
+		{name: "without_the_option", change: func(*messaging.Config) {}},
+		{name: "throttled", change: func(c *messaging.Config) { c.ThrottlePerSecond = 1000 }, opts: []messaging.SubscriberOption{messaging.WithRuns()}},
+		{name: "runs_of_one_entry", change: func(c *messaging.Config) { c.RedisRunEntries = 1 }, opts: []messaging.SubscriberOption{messaging.WithRuns()}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			cfg := testenv.Messaging(t)
+			tc.change(&cfg)
+			payloads, uuids := publishNumbered(t, cfg, 5, 8)
+			sub, err := messaging.NewRedisSubscriber(cfg, messaging.NewRedisClient(cfg, 0), "alone", watermill.NopLogger{}, tc.opts...)
+			require.NoError(t, err)
+			t.Cleanup(func() { require.NoError(t, sub.Close()) })
+			msgs, err := sub.Subscribe(context.Background(), cfg.Stream)
+			require.NoError(t, err)
+
+			for i, msg := range receive(t, msgs, len(payloads)) {
+				require.Equal(t, []string{payloads[i]}, entryStrings(msg))
+				require.Equal(t, uuids[payloads[i]], msg.UUID)
+			}
+		})
+	}
+}
