@@ -20,6 +20,8 @@ import (
 // REDIS_IN_FLIGHT_BYTES (each message counting at least minMessageWeight; at least one message at a
 // time), so that many small entries reach the processor's batches at once. Acknowledgements are sent in
 // batches, one XACK for many entries. A Nacked message is handed out again after RETRY_INITIAL_INTERVAL.
+// With WithRuns it hands out runs of entries instead (see handOutRuns), and a Nacked run comes back as its
+// entries one by one.
 //
 // The entries it holds (read or claimed, not yet acknowledged) are kept fresh by a PendingKeeper, so that
 // the group's other consumers claim only the entries of a consumer that is gone: those idle for
