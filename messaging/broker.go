@@ -37,6 +37,11 @@ type backend interface {
 	close() error
 }
 
+// optionsBackend is a backend whose subscribers take options (Redis); the others have none to take.
+type optionsBackend interface {
+	newSubscriberWith(consumer string, logger watermill.LoggerAdapter, opts []SubscriberOption) (message.Subscriber, error)
+}
+
 // BrokerOption changes how NewBroker builds a broker.
 type BrokerOption func(*brokerOptions)
 
@@ -102,8 +107,12 @@ func (b *Broker) Publisher() message.Publisher {
 }
 
 // NewSubscriber returns a subscriber named consumer in the processor's consumer group (Redis, Kafka); the
-// subscribers of one memory broker compete for its messages in the same way. The caller closes it.
-func (b *Broker) NewSubscriber(consumer string) (message.Subscriber, error) {
+// subscribers of one memory broker compete for its messages in the same way. Options apply where the
+// broker has them (WithRuns: Redis). The caller closes it.
+func (b *Broker) NewSubscriber(consumer string, opts ...SubscriberOption) (message.Subscriber, error) {
+	if withOptions, ok := b.backend.(optionsBackend); ok {
+		return withOptions.newSubscriberWith(consumer, b.wmLog, opts)
+	}
 	return b.backend.newSubscriber(consumer, b.wmLog)
 }
 

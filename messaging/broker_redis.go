@@ -27,9 +27,13 @@ func (r *redisBackend) publisher() message.Publisher {
 }
 
 func (r *redisBackend) newSubscriber(consumer string, logger watermill.LoggerAdapter) (message.Subscriber, error) {
+	return r.newSubscriberWith(consumer, logger, nil)
+}
+
+func (r *redisBackend) newSubscriberWith(consumer string, logger watermill.LoggerAdapter, opts []SubscriberOption) (message.Subscriber, error) {
 	// A subscriber closes its client when it stops, so each one gets its own: a connection each for its
 	// blocking read, its claim loop, its acknowledgements and its PendingKeeper, and one to spare.
-	return NewRedisSubscriber(r.cfg, NewRedisClient(r.cfg, 5), consumer, logger)
+	return NewRedisSubscriber(r.cfg, NewRedisClient(r.cfg, 5), consumer, logger, opts...)
 }
 
 func (r *redisBackend) ready(ctx context.Context) error {

@@ -36,6 +36,9 @@ type Config struct {
 	// RedisInFlightBytes bounds the payload bytes one Redis subscriber has handed out and not yet had
 	// acknowledged; each message counts at least 64 bytes, and the subscriber always hands out at least one.
 	RedisInFlightBytes int64 `env:"REDIS_IN_FLIGHT_BYTES" envDefault:"1048576"`
+	// RedisRunEntries bounds the stream entries a Redis subscriber with runs on (WithRuns) hands out as
+	// one message; 1 hands every entry out alone.
+	RedisRunEntries int `env:"REDIS_RUN_ENTRIES" envDefault:"256"`
 	// KafkaBrokers are the bootstrap addresses of the Kafka cluster.
 	KafkaBrokers       []string `env:"KAFKA_BROKERS" envSeparator:"," envDefault:"localhost:9092"`
 	KafkaTopic         string   `env:"KAFKA_TOPIC" envDefault:"events"`
@@ -103,6 +106,8 @@ func (c Config) Validate() error {
 		return fmt.Errorf("KAFKA_BROKERS=%q: a comma-separated list of host:port", strings.Join(c.KafkaBrokers, ","))
 	case c.RedisInFlightBytes < 1:
 		return fmt.Errorf("REDIS_IN_FLIGHT_BYTES=%d: must be positive", c.RedisInFlightBytes)
+	case c.RedisRunEntries < 1:
+		return fmt.Errorf("REDIS_RUN_ENTRIES=%d: must be positive", c.RedisRunEntries)
 	case c.KafkaTopic == "":
 		return errors.New("KAFKA_TOPIC is empty")
 	case c.KafkaConsumerGroup == "":

@@ -22,7 +22,14 @@ func IsPermanent(err error) bool {
 
 // poisonable reports whether a failed message belongs in the poison queue: permanent errors and panics
 // that survived their retries. Transient errors are never poisoned; the message is redelivered instead.
+// A failed run is never poisoned either: its entries come back one by one (see splitFailedRuns).
 func poisonable(err error) bool {
-	var panicErr middleware.RecoveredPanicError
+	var (
+		run      runFailed
+		panicErr middleware.RecoveredPanicError
+	)
+	if errors.As(err, &run) {
+		return false
+	}
 	return IsPermanent(err) || errors.As(err, &panicErr)
 }

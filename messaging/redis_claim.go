@@ -11,7 +11,7 @@ const claimPage = 100
 
 // claim takes over the group's entries idle for CLAIM_IDLE (those of a consumer that is gone, or this
 // consumer's own left by a previous run, see ReclaimOwn) at once and then every CLAIM_INTERVAL, and hands
-// them out.
+// them out (in runs, when the subscriber makes them).
 func (r *redisSubscription) claim() {
 	ticker := time.NewTicker(r.sub.cfg.ClaimInterval)
 	defer ticker.Stop()
@@ -44,6 +44,7 @@ func (r *redisSubscription) claimIdle() bool {
 			r.logger.Error("XAUTOCLAIM failed; claiming again at the next interval", err, nil)
 			return true
 		}
+		claimed := entries[:0]
 		for _, entry := range entries {
 			if entry.Values == nil {
 				// Redis 6.2 answers a pending entry deleted from the stream with nil: nothing to hand out.
@@ -52,12 +53,12 @@ func (r *redisSubscription) claimIdle() bool {
 			}
 			// An entry this subscription holds already is in a handler's hands (its keeper could not
 			// keep it fresh, say while Redis was unreachable): it is not handed out twice.
-			if !r.keeper.hold(entry.ID) {
-				continue
+			if r.keeper.hold(entry.ID) {
+				claimed = append(claimed, entry)
 			}
-			if !r.handOut(entry) {
-				return false
-			}
+		}
+		if !r.handOut(claimed) {
+			return false
 		}
 		if next == "0-0" || next == "" {
 			return true

@@ -20,6 +20,8 @@ import (
 // REDIS_IN_FLIGHT_BYTES (each message counting at least minMessageWeight; at least one message at a
 // time), so that many small entries reach the processor's batches at once. Acknowledgements are sent in
 // batches, one XACK for many entries. A Nacked message is handed out again after RETRY_INITIAL_INTERVAL.
+// With WithRuns it hands out runs of entries instead (see handOutRuns), and a Nacked run comes back as its
+// entries one by one.
 //
 // The entries it holds (read or claimed, not yet acknowledged) are kept fresh by a PendingKeeper, so that
 // the group's other consumers claim only the entries of a consumer that is gone: those idle for
@@ -31,6 +33,7 @@ type redisSubscriber struct {
 	client   *redis.Client
 	consumer string
 	logger   watermill.LoggerAdapter
+	runs     bool // hand out runs of entries (WithRuns)
 
 	closing   chan struct{}
 	closeOnce sync.Once
@@ -44,7 +47,7 @@ const readCount = 500
 // NewRedisSubscriber returns a consumer-group subscriber named consumer. It owns client: closing the
 // subscriber closes the client. A new group starts at the beginning of the stream, so events published
 // before the first processor started are not missed.
-func NewRedisSubscriber(cfg Config, client *redis.Client, consumer string, logger watermill.LoggerAdapter) (message.Subscriber, error) {
+func NewRedisSubscriber(cfg Config, client *redis.Client, consumer string, logger watermill.LoggerAdapter, opts ...SubscriberOption) (message.Subscriber, error) {
 	if cfg.RedisInFlightBytes < 1 {
 		return nil, fmt.Errorf("redis subscriber %s: REDIS_IN_FLIGHT_BYTES=%d: must be positive", consumer, cfg.RedisInFlightBytes)
 	}
@@ -52,6 +55,7 @@ func NewRedisSubscriber(cfg Config, client *redis.Client, consumer string, logge
 		cfg:      cfg,
 		client:   client,
 		consumer: consumer,
+		runs:     runsOn(cfg, opts),
 		logger:   logger.With(watermill.LogFields{"consumer": consumer, "group": cfg.ConsumerGroup}),
 		closing:  make(chan struct{}),
 	}, nil

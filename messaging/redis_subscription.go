@@ -84,10 +84,8 @@ func (r *redisSubscription) read() {
 				weight += r.weight(entry)
 			}
 			r.lastWeight.Store(max(weight/int64(max(len(stream.Messages), 1)), minMessageWeight))
-			for _, entry := range stream.Messages {
-				if !r.handOut(entry) {
-					return
-				}
+			if !r.handOut(stream.Messages) {
+				return
 			}
 		}
 	}
@@ -116,8 +114,5 @@ func (r *redisSubscription) weight(entry redis.XMessage) int64 {
 
 // pause waits readRetryPause or until the subscription ends.
 func (r *redisSubscription) pause() {
-	select {
-	case <-r.ctx.Done():
-	case <-time.After(readRetryPause):
-	}
+	r.wait(readRetryPause)
 }

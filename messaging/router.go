@@ -10,9 +10,10 @@ import (
 )
 
 // NewRouter returns a router with the middleware stack, outermost first: throttle (when configured),
-// poison queue (permanent errors and exhausted panics go to cfg.PoisonTopic on poison), rejection of
-// undecodable stream entries, retry with
-// exponential backoff (transient errors only), correlation id, recoverer.
+// poison queue (permanent errors and exhausted panics go to cfg.PoisonTopic on poison), splitting of
+// failed runs (a run that fails is never poisoned but Nacked, and its subscriber hands its entries out
+// again one by one, see WithRuns), rejection of undecodable stream entries, retry with exponential
+// backoff (transient errors only), correlation id, recoverer.
 func NewRouter(cfg Config, poison message.Publisher, closeTimeout time.Duration, logger watermill.LoggerAdapter) (*message.Router, error) {
 	router, err := message.NewRouter(message.RouterConfig{CloseTimeout: closeTimeout}, logger)
 	if err != nil {
@@ -35,6 +36,6 @@ func NewRouter(cfg Config, poison message.Publisher, closeTimeout time.Duration,
 		},
 		Logger: logger,
 	}
-	router.AddMiddleware(poisonQueue, rejectUndecodable, retry.Middleware, middleware.CorrelationID, middleware.Recoverer)
+	router.AddMiddleware(poisonQueue, splitFailedRuns, rejectUndecodable, retry.Middleware, middleware.CorrelationID, middleware.Recoverer)
 	return router, nil
 }

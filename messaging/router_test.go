@@ -39,7 +39,13 @@ type routerEnv struct {
 // startRouter runs a router whose only handler counts its calls and then runs handle.
 func startRouter(t *testing.T, handle func(msg *message.Message, call int64) error) *routerEnv {
 	t.Helper()
-	env := &routerEnv{cfg: testenv.Messaging(t), pool: testenv.Database(t)}
+	return startRouterOn(t, testenv.Messaging(t), handle)
+}
+
+// startRouterOn is startRouter with cfg, its subscriber built with opts.
+func startRouterOn(t *testing.T, cfg messaging.Config, handle func(msg *message.Message, call int64) error, opts ...messaging.SubscriberOption) *routerEnv {
+	t.Helper()
+	env := &routerEnv{cfg: cfg, pool: testenv.Database(t)}
 	require.NoError(t, messaging.CreatePoisonTable(context.Background(), env.pool, env.cfg.PoisonTopic))
 	env.client = testenv.RedisClient(t, env.cfg)
 	db := stdlib.OpenDBFromPool(env.pool)
@@ -50,7 +56,7 @@ func startRouter(t *testing.T, handle func(msg *message.Message, call int64) err
 	require.NoError(t, err)
 	router, err := messaging.NewRouter(env.cfg, poison, 10*time.Second, logger)
 	require.NoError(t, err)
-	sub, err := messaging.NewRedisSubscriber(env.cfg, testenv.RedisClient(t, env.cfg), messaging.ConsumerNames(env.cfg, 1)[0], logger)
+	sub, err := messaging.NewRedisSubscriber(env.cfg, testenv.RedisClient(t, env.cfg), messaging.ConsumerNames(env.cfg, 1)[0], logger, opts...)
 	require.NoError(t, err)
 	router.AddConsumerHandler(handlerName, env.cfg.Stream, sub, func(msg *message.Message) error {
 		return handle(msg, env.calls.Add(1))

@@ -18,24 +18,36 @@ type Handler struct {
 	maxEvents int
 }
 
-// NewHandler returns a handler writing through batcher messages of at most maxEvents events.
+// NewHandler returns a handler writing through batcher messages whose stream entries carry at most
+// maxEvents events each.
 func NewHandler(batcher *Batcher, maxEvents int) *Handler {
 	return &Handler{batcher: batcher, maxEvents: maxEvents}
 }
 
-// Handle acknowledges the message (by returning nil) only after its events are committed, all together.
-// An undecodable payload, more events than the limit or data Postgres rejects is a permanent error;
-// anything else is retried.
+// Handle acknowledges the message (by returning nil) only after its events are committed, all together:
+// the events of each stream entry it carries (a run carries many, see messaging.Entries) in one Submit.
+// An undecodable payload, an entry with more events than the limit or data Postgres rejects is a
+// permanent error; anything else is retried. A run that fails comes back as its entries one by one (see
+// messaging.WithRuns), so the error then falls on the entry at fault alone.
 func (h *Handler) Handle(msg *message.Message) error {
-	events, err := event.Unmarshal(msg.Payload)
-	if err != nil {
-		return messaging.Permanent(fmt.Errorf("message %s: %w", msg.UUID, err))
+	entries := messaging.Entries(msg)
+	var events []event.Event
+	for i, payload := range entries {
+		decoded, err := event.Unmarshal(payload)
+		if err != nil {
+			return messaging.Permanent(fmt.Errorf("message %s, entry %d of %d: %w", msg.UUID, i+1, len(entries), err))
+		}
+		if len(decoded) > h.maxEvents {
+			return messaging.Permanent(fmt.Errorf("message %s, entry %d of %d: carries %d events, more than PROCESSOR_MAX_MESSAGE_EVENTS (%d)",
+				msg.UUID, i+1, len(entries), len(decoded), h.maxEvents))
+		}
+		if events == nil {
+			events = decoded
+		} else {
+			events = append(events, decoded...)
+		}
 	}
-	if len(events) > h.maxEvents {
-		return messaging.Permanent(fmt.Errorf("message %s carries %d events, more than PROCESSOR_MAX_MESSAGE_EVENTS (%d)",
-			msg.UUID, len(events), h.maxEvents))
-	}
-	err = h.batcher.Submit(msg.Context(), events)
+	err := h.batcher.Submit(msg.Context(), events)
 	if errors.Is(err, ErrRejected) {
 		return messaging.Permanent(err)
 	}

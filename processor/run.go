@@ -57,7 +57,8 @@ func (p *Processor) Running() <-chan struct{} {
 	return p.running
 }
 
-// Handled is how many messages this processor has projected and acknowledged.
+// Handled is how many stream entries (messages as their producers published them, whether handed out
+// alone or in runs) this processor has projected and acknowledged.
 func (p *Processor) Handled() int64 {
 	return p.handled.Load()
 }
@@ -107,7 +108,7 @@ func (p *Processor) Run(ctx context.Context) error {
 	handle := func(msg *message.Message) error {
 		err := handler.Handle(msg)
 		if err == nil {
-			p.handled.Add(1)
+			p.handled.Add(int64(len(messaging.Entries(msg))))
 		}
 		return err
 	}
@@ -120,7 +121,9 @@ func (p *Processor) Run(ctx context.Context) error {
 		}
 	}()
 	for i, name := range consumers {
-		sub, err := p.broker.NewSubscriber(name)
+		// Runs carry many small entries through the router at once; the router from NewRouter splits a
+		// failed run so that each entry is retried and poisoned on its own.
+		sub, err := p.broker.NewSubscriber(name, messaging.WithRuns())
 		if err != nil {
 			return err
 		}

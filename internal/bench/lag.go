@@ -20,23 +20,35 @@ type LagResult struct {
 	Probes, Missed int
 }
 
-// measureLag drives rate events per second through ingestion for duration while, every 100 ms, a probe
-// event is posted and /stats is polled until it counts it; the lag of a probe runs from its 2xx to the
-// first /stats answer that includes it.
+// measureLag drives rate events per second through ingestion for duration while probeLag measures
+// the lag.
 func measureLag(ctx context.Context, s *cluster.Stack, rate int, duration time.Duration) LagResult {
 	ctx, cancel := context.WithTimeout(ctx, duration)
 	defer cancel()
 	client := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 16}}
 
 	var sent atomic.Int64
+	start := time.Now()
+	res := probeLag(ctx, client, s, lagProbeSite, func() { steadyLoad(ctx, client, s.IngestionURL, rate, &sent) })
+	res.Rate = float64(sent.Load()) / time.Since(start).Seconds()
+	return res
+}
+
+// lagProbeSite is the site of the lag figure's probe events.
+const lagProbeSite = "lag-probe"
+
+// probeLag runs load while, until ctx ends, a probe event of site is posted every 100 ms with client
+// and /stats is polled until it counts it; the lag of a probe runs from its 2xx to the first /stats
+// answer that includes it. site must have no views today before. Rate is left to the caller.
+func probeLag(ctx context.Context, client *http.Client, s *cluster.Stack, site string, load func()) LagResult {
 	var wg sync.WaitGroup
-	wg.Go(func() { steadyLoad(ctx, client, s.IngestionURL, rate, &sent) })
+	wg.Go(load)
 
 	var mu sync.Mutex
 	var acked []time.Time // acked[k] is when probe k+1 was accepted
 	var seen []time.Time  // seen[k] is when /stats first counted k+1 probes
 	wg.Go(func() {
-		body := []byte(`{"site_id":"lag-probe","event_type":"page_view","path":"/probe"}`)
+		body := []byte(`{"site_id":"` + site + `","event_type":"page_view","path":"/probe"}`)
 		for tick := time.NewTicker(100 * time.Millisecond); ctx.Err() == nil; <-tick.C {
 			resp, err := client.Post(s.IngestionURL+"/event", "application/json", bytes.NewReader(body))
 			if err != nil {
@@ -53,7 +65,7 @@ func measureLag(ctx context.Context, s *cluster.Stack, rate int, duration time.D
 	wg.Go(func() {
 		var giveUp time.Time // after the load, wait at most 10 s for the last probes
 		for {
-			views := probeViews(client, s.ReportingURL)
+			views := probeViews(client, s.ReportingURL, site)
 			now := time.Now()
 			mu.Lock()
 			for int64(len(seen)) < views {
@@ -72,7 +84,6 @@ func measureLag(ctx context.Context, s *cluster.Stack, rate int, duration time.D
 			time.Sleep(2 * time.Millisecond)
 		}
 	})
-	start := time.Now()
 	wg.Wait()
 
 	var lags []time.Duration
@@ -83,7 +94,7 @@ func measureLag(ctx context.Context, s *cluster.Stack, rate int, duration time.D
 		lags = append(lags, max(0, seen[k].Sub(at)))
 	}
 	slices.Sort(lags)
-	res := LagResult{Rate: float64(sent.Load()) / time.Since(start).Seconds(), Probes: len(acked), Missed: len(acked) - len(lags)}
+	res := LagResult{Probes: len(acked), Missed: len(acked) - len(lags)}
 	if len(lags) > 0 {
 		res.P50, res.P99, res.Max = lags[len(lags)/2], lags[min(len(lags)-1, len(lags)*99/100)], lags[len(lags)-1]
 	}
@@ -128,8 +139,8 @@ func steadyLoad(ctx context.Context, client *http.Client, url string, rate int, 
 }
 
 // probeViews returns today's views of the probe site, or -1 when /stats does not answer.
-func probeViews(client *http.Client, url string) int64 {
-	resp, err := client.Get(url + "/stats?site_id=lag-probe")
+func probeViews(client *http.Client, url, site string) int64 {
+	resp, err := client.Get(url + "/stats?site_id=" + site)
 	if err != nil {
 		return -1
 	}

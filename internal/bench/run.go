@@ -34,7 +34,9 @@ type Config struct {
 	// KafkaBrokers, when not empty, is an existing Kafka cluster the Kafka figures run on instead of the
 	// development server kafkadev.
 	KafkaBrokers []string
-	// Only, when not empty, names the figures to measure: backlog, post, kafka, processing, lag, stats,
+	// LiveDuration is how long the live-lag figure's one connection sends.
+	LiveDuration time.Duration
+	// Only, when not empty, names the figures to measure: backlog, post, kafka, processing, lag, livelag, stats,
 	// memory, notify, streammem.
 	// Notify is measured only when named.
 	Only []string
@@ -93,6 +95,7 @@ func Run(ctx context.Context, cfg Config) ([]Row, error) {
 		run      func(context.Context) error
 		optional bool // measured only when named in Only
 	}{{"backlog", m.backlog, false}, {"post", m.ingestion, false}, {"kafka", m.kafka, false}, {"processing", m.processing, false}, {"lag", m.lag, false},
+		{"livelag", m.liveLag, false},
 		{"stats", m.stats, false}, {"notify", m.notify, true}, {"streammem", m.streamMemory, false}, {"memory", m.memory, false}}
 	for _, step := range steps {
 		named := slices.Contains(cfg.Only, step.name)

@@ -1,0 +1,121 @@
+package messaging
+
+import (
+	"github.com/ThreeDotsLabs/watermill"
+	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/redis/go-redis/v9"
+)
+
+// runWindowShare is the share of the window one run may take at most (an eighth), so that several runs
+// are in flight at once: the processor's batches fill with some while others commit.
+const runWindowShare = 8
+
+// handOutRuns hands entries out in order, in runs of consecutive decodable entries of at most
+// REDIS_RUN_ENTRIES entries weighing at most an eighth of the window; an undecodable entry ends a run and
+// goes out alone, marked, and a run of one entry is that entry's own message. It reports false if the
+// subscription ended first.
+func (r *redisSubscription) handOutRuns(entries []redis.XMessage) bool {
+	maxEntries, maxWeight := r.sub.cfg.RedisRunEntries, r.sub.cfg.RedisInFlightBytes/runWindowShare
+	var (
+		run    []streamEntry
+		weight int64
+	)
+	for _, entry := range entries {
+		e := r.decode(entry)
+		undecodable := e.msg.Metadata.Get(undecodableKey) != ""
+		if len(run) > 0 && (undecodable || len(run) == maxEntries || weight+e.weight > maxWeight) {
+			if !r.handOutRun(run, weight) {
+				return false
+			}
+			run, weight = nil, 0
+		}
+		if undecodable {
+			if !r.handOutOne(e) {
+				return false
+			}
+			continue
+		}
+		run = append(run, e)
+		weight += e.weight
+	}
+	return r.handOutRun(run, weight)
+}
+
+// handOutRun waits for room for the run's weight in the window and sends it out as one message with a
+// fresh UUID whose context carries the entries' payloads (see Entries); a goroutine then waits for it to
+// be settled (see settleRun). It reports false if the subscription ended first.
+func (r *redisSubscription) handOutRun(run []streamEntry, weight int64) bool {
+	switch len(run) {
+	case 0:
+		return true
+	case 1:
+		return r.handOutOne(run[0])
+	}
+	if err := r.window.Acquire(r.ctx, weight); err != nil {
+		return false
+	}
+	r.inUse.Add(weight)
+	payloads := make([][]byte, len(run))
+	for i, e := range run {
+		payloads[i] = e.msg.Payload
+	}
+	msg := message.NewMessage(watermill.NewUUID(), nil)
+	cancel, ok := r.send(withRunEntries(r.ctx, payloads), msg)
+	if !ok {
+		r.release(weight)
+		return false
+	}
+	r.settling.Add(1)
+	go func() {
+		defer r.settling.Done()
+		r.settleRun(run, msg, cancel)
+	}()
+	return true
+}
+
+// settleRun waits until the run msg is acknowledged, then queues the XACK of each of its entries; if it
+// is Nacked, it hands each entry out again alone after RETRY_INITIAL_INTERVAL, in the room the run held,
+// so that each is retried, and poisoned if it must be, on its own. Entries not acknowledged when the
+// subscription ends stay pending.
+func (r *redisSubscription) settleRun(run []streamEntry, msg *message.Message, cancel func()) {
+	held := run // entries whose room in the window this goroutine still holds
+	defer func() {
+		for _, e := range held {
+			r.release(e.weight)
+		}
+	}()
+	select {
+	case <-msg.Acked():
+		cancel()
+		r.ackAll(run)
+		return
+	case <-msg.Nacked():
+		cancel()
+	case <-r.ctx.Done():
+		cancel()
+		// An acknowledgement that came just before the end still counts.
+		select {
+		case <-msg.Acked():
+			r.ackAll(run)
+		default:
+		}
+		return
+	}
+	if !r.wait(r.sub.cfg.RetryInitialInterval) {
+		return
+	}
+	for len(held) > 0 {
+		e := held[0]
+		held = held[1:] // sendOne frees e's room, whether it is sent or not
+		if !r.sendOne(e) {
+			return
+		}
+	}
+}
+
+// ackAll queues the XACK of every entry of run.
+func (r *redisSubscription) ackAll(run []streamEntry) {
+	for _, e := range run {
+		r.acks.add(e.id)
+	}
+}
