@@ -30,14 +30,7 @@ func (k *kafkaBackend) newSubscriber(consumer string, logger watermill.LoggerAda
 }
 
 func (k *kafkaBackend) ready(ctx context.Context) error {
-	done := make(chan error, 1)
-	go func() { done <- k.pub.ready(k.cfg.KafkaTopic) }()
-	select {
-	case err := <-done:
-		return err
-	case <-ctx.Done():
-		return ctx.Err()
-	}
+	return k.pub.ready(ctx, k.cfg.KafkaTopic)
 }
 
 // resume has nothing to do: offsets not committed by a crashed run are redelivered to the group.

@@ -12,11 +12,12 @@ import (
 // with the same key go to the same partition and stay in order.
 const PartitionKeyKey = "partition_key"
 
-// kafkaConfig is the Sarama configuration of every Kafka client the project builds, named clientID.
+// kafkaConfig is the Sarama configuration of the Kafka clients that consume and inspect the topic (the
+// subscriber, the queue status), named clientID. The publisher is a kgo client (kafkaProducerOptions).
 func kafkaConfig(cfg Config, clientID string) *sarama.Config {
 	c := sarama.NewConfig()
 	c.ClientID = clientID
-	// A dead cluster must surface as an error within PUBLISH_TIMEOUT, not after minutes of retries.
+	// A dead cluster must surface as an error within seconds, not after minutes of retries.
 	c.Net.DialTimeout = time.Second
 	c.Net.ReadTimeout = cfg.PublishTimeout + 5*time.Second
 	c.Net.WriteTimeout = cfg.PublishTimeout
@@ -24,16 +25,6 @@ func kafkaConfig(cfg Config, clientID string) *sarama.Config {
 	c.Metadata.Retry.Backoff = 250 * time.Millisecond
 	// Topics are created with KAFKA_PARTITIONS partitions (ensureTopic), never with a broker's default.
 	c.Metadata.AllowAutoTopicCreation = false
-
-	// Acknowledged means written to every in-sync replica; the idempotent producer keeps each partition
-	// in publish order and free of duplicates through its own retries.
-	c.Producer.RequiredAcks = sarama.WaitForAll
-	c.Producer.Idempotent = true
-	c.Net.MaxOpenRequests = 1
-	c.Producer.Return.Successes = true
-	c.Producer.Retry.Max = 3
-	c.Producer.Retry.Backoff = 100 * time.Millisecond
-	c.Producer.Timeout = cfg.PublishTimeout
 
 	// A new group starts at the beginning of the topic, so events published before the first processor
 	// started are not missed. Offsets are committed (after the handler's ack) every second.

@@ -14,7 +14,7 @@ import (
 )
 
 // TestKafkaPublisherReportsEachRefusedMessage publishes three messages, to three partitions, of which the
-// middle one is too large: for the producer (over Sarama's 1,000,000 bytes), or for the topic (over its
+// middle one is too large: for the producer (over its 1,000,000-byte batch limit), or for the topic (over its
 // max.message.bytes). Publish fails for that message only: the others are stored and numbered.
 func TestKafkaPublisherReportsEachRefusedMessage(t *testing.T) {
 	t.Parallel()

@@ -31,9 +31,12 @@ type Config struct {
 	StreamEvents int
 	// BacklogEvents is the backlog of the backlog figure: that many events, each its own stream entry.
 	BacklogEvents int
+	// KafkaBrokers, when not empty, is an existing Kafka cluster the Kafka figures run on instead of the
+	// development server kafkadev.
+	KafkaBrokers []string
 	// LiveDuration is how long the live-lag figure's one connection sends.
 	LiveDuration time.Duration
-	// Only, when not empty, names the figures to measure: backlog, post, processing, lag, livelag, stats,
+	// Only, when not empty, names the figures to measure: backlog, post, kafka, processing, lag, livelag, stats,
 	// memory, notify, streammem.
 	// Notify is measured only when named.
 	Only []string
@@ -77,7 +80,11 @@ func Run(ctx context.Context, cfg Config) ([]Row, error) {
 		return nil, err
 	}
 	logf(cfg, "starting Postgres and the %s broker in %s", cfg.Broker, dir)
-	s, err := cluster.NewStack(dir, binDir, cfg.Broker, "LOG_LEVEL=warn")
+	env := []string{"LOG_LEVEL=warn"}
+	if cfg.Broker == cluster.BrokerKafka {
+		env = append(env, kafkaEnv(cfg)...)
+	}
+	s, err := cluster.NewStack(dir, binDir, cfg.Broker, env...)
 	defer s.Close()
 	if err != nil {
 		return nil, err
@@ -87,7 +94,7 @@ func Run(ctx context.Context, cfg Config) ([]Row, error) {
 		name     string
 		run      func(context.Context) error
 		optional bool // measured only when named in Only
-	}{{"backlog", m.backlog, false}, {"post", m.ingestion, false}, {"processing", m.processing, false}, {"lag", m.lag, false},
+	}{{"backlog", m.backlog, false}, {"post", m.ingestion, false}, {"kafka", m.kafka, false}, {"processing", m.processing, false}, {"lag", m.lag, false},
 		{"livelag", m.liveLag, false},
 		{"stats", m.stats, false}, {"notify", m.notify, true}, {"streammem", m.streamMemory, false}, {"memory", m.memory, false}}
 	for _, step := range steps {

@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -19,7 +20,8 @@ const (
 // Stack is one private pipeline: its own Postgres and broker, and the services prepared (not yet
 // started) as processes configured for them.
 //
-// With Redis, Redis runs as a process; with Kafka, the development Kafka-protocol server (kafkadev) does.
+// With Redis, Redis runs as a process; with Kafka, the development Kafka-protocol server (kafkadev) does,
+// unless env names an existing cluster (KAFKA_BROKERS).
 // With the in-process memory broker there is one all-in-one process, and Ingestion, Processor and
 // Reporting are the same Service.
 type Stack struct {
@@ -27,7 +29,7 @@ type Stack struct {
 	Broker   string
 	Postgres *Postgres
 	Redis    *Redis   // nil unless Broker is redis
-	Kafka    *Service // kafkadev; nil unless Broker is kafka
+	Kafka    *Service // kafkadev; nil unless Broker is kafka and no KAFKA_BROKERS was given
 	// Ingestion, Processor and Reporting run the three services; one all-in-one Service with memory.
 	Ingestion *Service
 	Processor *Service
@@ -70,6 +72,9 @@ func NewStack(dir, binDir, broker string, env ...string) (*Stack, error) {
 		}
 		s.Env = append(s.Env, "REDIS_HOST=127.0.0.1", fmt.Sprint("REDIS_PORT=", ports[1]))
 	case BrokerKafka:
+		if slices.ContainsFunc(env, func(kv string) bool { return strings.HasPrefix(kv, "KAFKA_BROKERS=") }) {
+			break // an existing cluster
+		}
 		s.Env = append(s.Env, fmt.Sprint("KAFKA_BROKERS=127.0.0.1:", ports[1]))
 		s.Kafka = NewService(binDir, "kafkadev", dir, ports[1], slices.Concat(s.Env, env)...)
 		if err := s.Kafka.Start(); err != nil {
