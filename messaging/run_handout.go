@@ -10,7 +10,8 @@ import (
 // are in flight at once: the processor's batches fill with some while others commit.
 const runWindowShare = 8
 
-// handOutRuns hands entries out in order, in runs of consecutive decodable entries of at most
+// handOutRuns hands entries (one read's or one claim page's, in stream order) out in order, in runs of
+// decodable entries that follow each other there, of at most
 // REDIS_RUN_ENTRIES entries weighing at most an eighth of the window; an undecodable entry ends a run and
 // goes out alone, marked, and a run of one entry is that entry's own message. It reports false if the
 // subscription ended first.
@@ -115,7 +116,9 @@ func (r *redisSubscription) settleRun(run []streamEntry, msg *message.Message, c
 
 // ackAll queues the XACK of every entry of run.
 func (r *redisSubscription) ackAll(run []streamEntry) {
-	for _, e := range run {
-		r.acks.add(e.id)
+	ids := make([]string, len(run))
+	for i, e := range run {
+		ids[i] = e.id
 	}
+	r.acks.add(ids...)
 }
