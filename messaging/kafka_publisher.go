@@ -25,8 +25,8 @@ type KafkaPublisher struct {
 	cfg     Config
 	timeout time.Duration
 
-	connecting sync.Mutex // held by the one connection attempt in progress
-	mu         sync.Mutex // guards the fields below
+	connecting chan struct{} // holds a token while the one connection attempt in progress runs
+	mu         sync.Mutex    // guards the fields below
 	client     *kgo.Client
 	topics     map[string]bool
 	closed     bool
@@ -35,7 +35,7 @@ type KafkaPublisher struct {
 
 // NewKafkaPublisher returns a publisher on cfg's Kafka cluster; PUBLISH_TIMEOUT bounds each Publish call.
 func NewKafkaPublisher(cfg Config) *KafkaPublisher {
-	return &KafkaPublisher{cfg: cfg, timeout: cfg.PublishTimeout, topics: map[string]bool{}}
+	return &KafkaPublisher{cfg: cfg, timeout: cfg.PublishTimeout, topics: map[string]bool{}, connecting: make(chan struct{}, 1)}
 }
 
 // PartitionsByKey reports that messages are spread over partitions by their PartitionKeyKey metadata.
@@ -74,15 +74,21 @@ func (p *KafkaPublisher) Publish(topic string, msgs ...*message.Message) error {
 	go func() {
 		defer p.sending.Done()
 		defer close(done)
-		// Records the context ends for before they are sent are failed; sent ones are always answered.
-		for _, res := range client.ProduceSync(ctx, records...) {
+		// Not ctx: kgo fails every record buffered for a partition when the context of the first one
+		// ends, so one call giving up (or its HTTP client going away) would fail other calls' records.
+		// Records that outlive this call are bounded by RecordDeliveryTimeout (kafkaProducerOptions).
+		for _, res := range client.ProduceSync(context.WithoutCancel(ctx), records...) {
 			errs[at[res.Record]] = res.Err
 		}
 	}()
 	select {
 	case <-done:
 	case <-ctx.Done():
-		return p.gaveUp(ctx, topic)
+		select {
+		case <-done: // answered just as the context ended: the answer stands
+		default:
+			return p.gaveUp(ctx, topic)
+		}
 	}
 	for i, record := range records {
 		if errs[i] != nil {
@@ -115,10 +121,14 @@ func refusal(err error) error {
 
 // connect returns the client, connecting and creating topic first if needed, and counts a send in
 // flight (the caller calls p.sending.Done once Kafka has answered it) so that Close waits for it. One
-// connection attempt runs at a time.
+// connection attempt runs at a time; a call waiting for another's gives up when ctx ends.
 func (p *KafkaPublisher) connect(ctx context.Context, topic string) (*kgo.Client, error) {
-	p.connecting.Lock()
-	defer p.connecting.Unlock()
+	select {
+	case p.connecting <- struct{}{}:
+	case <-ctx.Done():
+		return nil, p.gaveUp(ctx, topic)
+	}
+	defer func() { <-p.connecting }()
 	p.mu.Lock()
 	client, closed, known := p.client, p.closed, p.topics[topic]
 	p.mu.Unlock()
