@@ -11,8 +11,9 @@ import (
 	"github.com/analytics-pipeline/analytics/internal/testenv"
 )
 
-// saramaMaxMessageBytes is Sarama's Producer.MaxMessageBytes, the largest record the publisher sends.
-const saramaMaxMessageBytes = 1000000
+// producerMaxBatchBytes is the Kafka publisher's limit on a record batch (kgo's ProducerBatchMaxBytes),
+// and so on the largest record it sends.
+const producerMaxBatchBytes = 1000000
 
 // TestKafkaRequestOverTheMessageLimitIsSplit packs a request whose events encode to more than Kafka's
 // message limit with two small ones: every request is answered 200, every event is in the topic once,
@@ -35,7 +36,7 @@ func TestKafkaRequestOverTheMessageLimitIsSplit(t *testing.T) {
 	records := topicRecords(t, srv.cfg)
 	byID := map[string]kafkaRecord{}
 	for _, r := range records {
-		require.LessOrEqual(t, r.size, saramaMaxMessageBytes, "record %s", r.id)
+		require.LessOrEqual(t, r.size, producerMaxBatchBytes, "record %s", r.id)
 		require.LessOrEqual(t, len(r.events), ingestion.MaxEventsPerMessage, "record %s", r.id)
 		byID[r.id] = r
 	}

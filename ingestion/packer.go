@@ -14,8 +14,8 @@ import (
 
 // Packing limits: events and payload bytes per message, and publishes in flight at once.
 //
-// maxMessageBytes keeps every message well under Kafka's limit on a record (Sarama's
-// Producer.MaxMessageBytes, 1,000,000 bytes, which also bounds the batches it sends; a topic's
+// maxMessageBytes keeps every message well under Kafka's limit on a record (the publisher's
+// ProducerBatchMaxBytes, 1,000,000 bytes, which bounds the batches it sends and so a record; a topic's
 // max.message.bytes is 1,048,588 by default), with room left for the record's key and headers, and at
 // half of KAFKA_IN_FLIGHT_BYTES' default, so a Kafka subscriber still holds two messages at once; with
 // every broker it bounds what the processor decodes at once. A valid event encodes to at most 15,858

@@ -103,7 +103,7 @@ func assertNoError(t *testing.T, err error) bool {
 func withoutGOGC(env []string) []string {
 	var out []string
 	for _, kv := range env {
-		if !strings.HasPrefix(kv, "GOGC=") && !strings.HasPrefix(kv, "GODEBUG=") {
+		if !strings.HasPrefix(kv, "GOGC=") && !strings.HasPrefix(kv, "GODEBUG=") && !strings.HasPrefix(kv, "GOMEMLIMIT=") {
 			out = append(out, kv)
 		}
 	}
