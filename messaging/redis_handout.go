@@ -89,30 +89,38 @@ func (r *redisSubscription) send(parent context.Context, msg *message.Message) (
 // again after RETRY_INITIAL_INTERVAL. A message not acknowledged when the subscription ends stays pending.
 func (r *redisSubscription) settle(id string, msg *message.Message, cancel context.CancelFunc) {
 	for {
-		select {
-		case <-msg.Acked():
-			cancel()
+		acked, nacked := r.await(msg, cancel)
+		if acked {
 			r.acks.add(id)
 			return
-		case <-msg.Nacked():
-			cancel()
-		case <-r.ctx.Done():
-			cancel()
-			// An acknowledgement that came just before the end still counts.
-			select {
-			case <-msg.Acked():
-				r.acks.add(id)
-			default:
-			}
-			return
 		}
-		if !r.wait(r.sub.cfg.RetryInitialInterval) {
+		if !nacked || !r.wait(r.sub.cfg.RetryInitialInterval) {
 			return
 		}
 		msg = msg.Copy()
 		var ok bool
 		if cancel, ok = r.send(r.ctx, msg); !ok {
 			return
+		}
+	}
+}
+
+// await waits until msg is acknowledged or Nacked or the subscription ends, then cancels msg's context
+// (see send). It reports whether msg was acknowledged (an acknowledgement that came just before the end
+// still counts) and whether it was Nacked.
+func (r *redisSubscription) await(msg *message.Message, cancel context.CancelFunc) (acked, nacked bool) {
+	defer cancel()
+	select {
+	case <-msg.Acked():
+		return true, false
+	case <-msg.Nacked():
+		return false, true
+	case <-r.ctx.Done():
+		select {
+		case <-msg.Acked():
+			return true, false
+		default:
+			return false, false
 		}
 	}
 }

@@ -85,24 +85,12 @@ func (r *redisSubscription) settleRun(run []streamEntry, msg *message.Message, c
 			r.release(e.weight)
 		}
 	}()
-	select {
-	case <-msg.Acked():
-		cancel()
+	acked, nacked := r.await(msg, cancel)
+	if acked {
 		r.ackAll(run)
 		return
-	case <-msg.Nacked():
-		cancel()
-	case <-r.ctx.Done():
-		cancel()
-		// An acknowledgement that came just before the end still counts.
-		select {
-		case <-msg.Acked():
-			r.ackAll(run)
-		default:
-		}
-		return
 	}
-	if !r.wait(r.sub.cfg.RetryInitialInterval) {
+	if !nacked || !r.wait(r.sub.cfg.RetryInitialInterval) {
 		return
 	}
 	for len(held) > 0 {

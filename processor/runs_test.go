@@ -63,17 +63,7 @@ func TestProcessorPoisonsOnlyTheBadEntriesOfARun(t *testing.T) {
 	}
 	require.NoError(t, messaging.NewRedisPublisher(client, time.Second).Publish(msgCfg.Stream, msgs...))
 
-	broker, err := messaging.NewBroker(cfg.Messaging, discard())
-	require.NoError(t, err)
-	t.Cleanup(func() { broker.Close() })
-	p := processor.New(cfg, broker, discard())
-	runCtx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- p.Run(runCtx) }()
-	t.Cleanup(func() {
-		stop()
-		require.NoError(t, <-done)
-	})
+	p := startProcessor(t, cfg)
 
 	pool, err := pgxpool.New(ctx, cfg.DatabaseURL)
 	require.NoError(t, err)

@@ -3,7 +3,6 @@ package processor_test
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"strconv"
 	"testing"
 	"time"
@@ -40,17 +39,7 @@ func TestProcessorTrimsTheStreamOnceProcessed(t *testing.T) {
 	nodeEntries, err := strconv.ParseInt(node["stream-node-max-entries"], 10, 64)
 	require.NoError(t, err)
 
-	broker, err := messaging.NewBroker(cfg.Messaging, discard())
-	require.NoError(t, err)
-	t.Cleanup(func() { broker.Close() })
-	p := processor.New(cfg, broker, discard())
-	runCtx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- p.Run(runCtx) }()
-	t.Cleanup(func() {
-		stop()
-		require.NoError(t, <-done)
-	})
+	p := startProcessor(t, cfg)
 
 	require.Eventually(t, func() bool { return p.Handled() == entries }, time.Minute, 10*time.Millisecond,
 		"the processor did not handle the %d entries", entries)
@@ -59,8 +48,4 @@ func TestProcessorTrimsTheStreamOnceProcessed(t *testing.T) {
 		require.NoError(c, err)
 		assert.Less(c, length, nodeEntries, "entries left in the stream, of %d all acknowledged", entries)
 	}, 30*time.Second, 50*time.Millisecond)
-}
-
-func discard() *slog.Logger {
-	return slog.New(slog.DiscardHandler)
 }
