@@ -12,7 +12,6 @@ import (
 
 	"github.com/analytics-pipeline/analytics/event"
 	"github.com/analytics-pipeline/analytics/ingestion"
-	"github.com/analytics-pipeline/analytics/internal/testenv"
 	"github.com/analytics-pipeline/analytics/messaging"
 )
 
@@ -94,23 +93,6 @@ func countEvents(records []kafkaRecord) map[string]int {
 		}
 	}
 	return seen
-}
-
-// kafkaWithTopic returns a kfake config whose topic is created by the test, before the code under test,
-// with partitions partitions and the topic configs given.
-func kafkaWithTopic(t *testing.T, partitions int32, configs map[string]string) messaging.Config {
-	t.Helper()
-	cfg := testenv.Kafka(t)
-	admin, err := sarama.NewClusterAdmin(cfg.KafkaBrokers, sarama.NewConfig())
-	require.NoError(t, err)
-	defer admin.Close()
-	entries := map[string]*string{}
-	for k, v := range configs {
-		entries[k] = &v
-	}
-	require.NoError(t, admin.CreateTopic(cfg.KafkaTopic, &sarama.TopicDetail{NumPartitions: partitions, ReplicationFactor: 1, ConfigEntries: entries}, false))
-	cfg.KafkaPartitions = int(partitions)
-	return cfg
 }
 
 // partitionOf is the partition the Kafka publisher's hash partitioner gives key among n.

@@ -61,7 +61,7 @@ func TestKafkaRequestOverTheMessageLimitIsSplit(t *testing.T) {
 func TestKafkaRefusedMessageFailsOnlyItsRequests(t *testing.T) {
 	t.Parallel()
 	const partitions = 8
-	cfg := kafkaWithTopic(t, partitions, map[string]string{"max.message.bytes": "65536"})
+	cfg := testenv.KafkaTopic(t, testenv.Kafka(t), partitions, map[string]string{"max.message.bytes": "65536"})
 	bigPartition := partitionOf(t, "big", partitions)
 	var small []string
 	for i := 0; len(small) < 2; i++ {

@@ -31,8 +31,7 @@ func TestKafkaPublisherReportsEachRefusedMessage(t *testing.T) {
 			t.Parallel()
 			cfg := testenv.Kafka(t)
 			const partitions = 8
-			createTopic(t, cfg, partitions, tc.topicConfig)
-			cfg.KafkaPartitions = partitions
+			cfg = testenv.KafkaTopic(t, cfg, partitions, tc.topicConfig)
 			broker, err := messaging.NewBroker(cfg, slog.New(slog.DiscardHandler))
 			require.NoError(t, err)
 			t.Cleanup(func() { require.NoError(t, broker.Close()) })
@@ -62,19 +61,6 @@ func TestKafkaPublisherReportsEachRefusedMessage(t *testing.T) {
 			require.ErrorIs(t, err, messaging.ErrMessageTooLarge)
 		})
 	}
-}
-
-// createTopic creates cfg's topic with partitions partitions and the topic configs given.
-func createTopic(t *testing.T, cfg messaging.Config, partitions int32, configs map[string]string) {
-	t.Helper()
-	admin, err := sarama.NewClusterAdmin(cfg.KafkaBrokers, sarama.NewConfig())
-	require.NoError(t, err)
-	defer admin.Close()
-	entries := map[string]*string{}
-	for k, v := range configs {
-		entries[k] = &v
-	}
-	require.NoError(t, admin.CreateTopic(cfg.KafkaTopic, &sarama.TopicDetail{NumPartitions: partitions, ReplicationFactor: 1, ConfigEntries: entries}, false))
 }
 
 // keysOnDistinctPartitions returns n keys that the publisher's hash partitioner sends to n partitions.
