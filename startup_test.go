@@ -98,6 +98,10 @@ func TestStartupFailsAtOnce(t *testing.T) {
 			env: func(*testing.T) []string {
 				return []string{"REDIS_HOST=redis://localhost"}
 			}},
+		{name: "ingestion_bad_trusted_proxies", binary: "ingestion", want: []string{"TRUSTED_PROXIES", "10.0.0.0/33"},
+			env: func(*testing.T) []string {
+				return []string{"TRUSTED_PROXIES=192.168.0.0/16,10.0.0.0/33"}
+			}},
 		{name: "processor_wrong_redis_password", binary: "processor", want: []string{"REDIS_PASSWORD", "WRONGPASS"},
 			env: func(t *testing.T) []string {
 				return []string{"DATABASE_URL=" + processorDatabase(t), "REDIS_HOST=127.0.0.1",

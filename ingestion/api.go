@@ -12,6 +12,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/analytics-pipeline/analytics/event"
+	"github.com/analytics-pipeline/analytics/internal/clientip"
 	"github.com/analytics-pipeline/analytics/internal/httpapi"
 )
 
@@ -32,6 +33,7 @@ type API struct {
 	log     *slog.Logger
 	now     func() time.Time
 	buffers buffers
+	trusted clientip.Trusted
 }
 
 // NewAPI returns handlers that publish events on topic; ready reports whether the broker answers. Close

@@ -5,14 +5,16 @@ import (
 
 	"github.com/go-chi/chi/v5"
 
+	"github.com/analytics-pipeline/analytics/internal/clientip"
 	"github.com/analytics-pipeline/analytics/internal/httpapi"
 )
 
-// Routes returns the ingestion HTTP API. Request ids are not made per request by middleware: the packer
-// makes one only for a message that carries a single request, the only place it goes.
+// Routes returns the ingestion HTTP API; a handler finds the client's address with clientip.From.
+// Request ids are not made per request by middleware: the packer makes one only for a message that
+// carries a single request, the only place it goes.
 func (a *API) Routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(httpapi.Recoverer)
+	r.Use(httpapi.Recoverer, clientip.Middleware(a.trusted))
 	r.NotFound(httpapi.NotFound)
 	r.MethodNotAllowed(httpapi.MethodNotAllowed)
 	r.Get("/health", httpapi.Health)

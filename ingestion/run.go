@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/analytics-pipeline/analytics/internal/clientip"
 	"github.com/analytics-pipeline/analytics/internal/httpapi"
 	"github.com/analytics-pipeline/analytics/messaging"
 )
@@ -17,6 +18,7 @@ import (
 type Config struct {
 	Port            int              `env:"INGESTION_PORT" envDefault:"3000"`
 	ShutdownTimeout time.Duration    `env:"SHUTDOWN_TIMEOUT" envDefault:"15s"`
+	TrustedProxies  clientip.Trusted `env:"TRUSTED_PROXIES" envDefault:""`
 	Messaging       messaging.Config `envPrefix:""`
 }
 
@@ -27,6 +29,9 @@ func (c Config) Validate() error {
 	}
 	if c.ShutdownTimeout <= 0 {
 		return errors.New("SHUTDOWN_TIMEOUT must be positive")
+	}
+	if err := c.TrustedProxies.Validate(); err != nil {
+		return fmt.Errorf("TRUSTED_PROXIES: %w", err)
 	}
 	return c.Messaging.Validate()
 }
@@ -75,5 +80,6 @@ func ServeOn(ctx context.Context, cfg Config, ln net.Listener, broker *messaging
 	}
 	api := NewAPI(broker.Publisher(), broker.Topic(), broker.Ready, log)
 	defer api.Close()
+	api.TrustProxies(cfg.TrustedProxies)
 	return httpapi.Serve(ctx, ln, api.Routes(), cfg.ShutdownTimeout, log)
 }
