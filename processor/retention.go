@@ -21,21 +21,24 @@ const retentionPause = 10 * time.Millisecond
 // ErrRetentionBusy means another retention run holds RetentionLockKey; this one deleted nothing.
 var ErrRetentionBusy = errors.New("another retention run is in progress")
 
-// deleteBatchSQL deletes at most $2 raw events that occurred before $1 and sit after $3 in the table
-// (a ctid), each batch its own statement and so its own short transaction. Raw events are only ever
-// inserted, so the deleted rows hold no row lock the processor waits for, and the projections, which
-// are never derived again from raw events, stay as they are. It returns how many it deleted and the last
-// position it deleted from, where the next batch starts: a run reads the table once instead of
-// stepping again over the rows it has deleted. "= ANY (ARRAY(...))" makes Postgres fetch the rows by
-// ctid; "IN (SELECT ...)" may become a join that reads the whole table.
+// deleteBatchSQL deletes at most $2 raw events that occurred before $1 and sit in the table at ctids
+// from $3 up to, not including, $4, as one statement and so one short transaction. It returns how many
+// it deleted and the ctid of the last one. Raw events are only ever inserted, so the deleted rows hold
+// no row lock the processor waits for, and a DELETE's table lock does not conflict with INSERTs; the
+// projections are never derived again from raw events, so they stay as they are. "= ANY (ARRAY(...))"
+// makes Postgres fetch the rows by ctid, where "IN (SELECT ...)" may become a join that reads the whole
+// table, and the ctid bounds make the inner scan a TID range scan of those blocks only.
 const deleteBatchSQL = `
 WITH deleted AS (
     DELETE FROM events WHERE ctid = ANY (ARRAY(
-        SELECT ctid FROM events WHERE occurred_at < $1 AND ctid > $3 LIMIT $2
+        SELECT ctid FROM events WHERE occurred_at < $1 AND ctid >= $3 AND ctid < $4 LIMIT $2
     ))
     RETURNING ctid
 )
 SELECT count(*), coalesce(max(ctid), $3) FROM deleted`
+
+// tableBlocksSQL is how many blocks the events table has.
+const tableBlocksSQL = `SELECT pg_relation_size('events') / current_setting('block_size')::bigint`
 
 // Retention deletes raw events older than a maximum age from the events table, in bounded batches.
 type Retention struct {
@@ -44,8 +47,8 @@ type Retention struct {
 	batchSize int
 }
 
-// NewRetention returns a retention that keeps raw events for maxAge (0 keeps them forever) and deletes
-// at most batchSize per transaction.
+// NewRetention returns a retention that keeps raw events for maxAge (0 keeps them forever) and, in each
+// transaction, deletes at most batchSize raw events and reads at most batchSize blocks of the table.
 func NewRetention(pool *pgxpool.Pool, maxAge time.Duration, batchSize int) *Retention {
 	return &Retention{pool: pool, maxAge: maxAge, batchSize: max(batchSize, 1)}
 }
@@ -78,16 +81,27 @@ func (r *Retention) Run(ctx context.Context, now time.Time) (int64, error) {
 		}
 	}()
 
+	var blocks int64
+	if err := conn.QueryRow(ctx, tableBlocksSQL).Scan(&blocks); err != nil {
+		return 0, fmt.Errorf("retention: size of the events table: %w", err)
+	}
+	// The table is walked once, from its first block to the last it had when the run began, each
+	// statement reading a window of at most batchSize blocks; a full batch continues after its last row.
+	// Rows added later are newer; the next run sees any old event that arrived meanwhile.
+	window := uint32(r.batchSize)
 	var total int64
-	after := pgtype.TID{BlockNumber: 0, OffsetNumber: 0, Valid: true}
-	for {
+	from := pgtype.TID{Valid: true}
+	for int64(from.BlockNumber) < blocks {
+		to := pgtype.TID{BlockNumber: from.BlockNumber + window, Valid: true}
 		var n int64
-		if err := conn.QueryRow(ctx, deleteBatchSQL, cutoff, r.batchSize, after).Scan(&n, &after); err != nil {
+		var last pgtype.TID
+		if err := conn.QueryRow(ctx, deleteBatchSQL, cutoff, r.batchSize, from, to).Scan(&n, &last); err != nil {
 			return total, fmt.Errorf("retention: delete raw events before %s: %w", cutoff.UTC().Format(time.RFC3339), err)
 		}
 		total += n
-		if n < int64(r.batchSize) {
-			return total, nil
+		from = to
+		if n == int64(r.batchSize) {
+			from = pgtype.TID{BlockNumber: last.BlockNumber, OffsetNumber: last.OffsetNumber + 1, Valid: true}
 		}
 		select {
 		case <-ctx.Done():
@@ -95,4 +109,5 @@ func (r *Retention) Run(ctx context.Context, now time.Time) (int64, error) {
 		case <-time.After(retentionPause):
 		}
 	}
+	return total, nil
 }

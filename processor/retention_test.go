@@ -94,6 +94,27 @@ func TestRetentionRemovesOnlyOldRawEventsAndNoProjection(t *testing.T) {
 	require.Zero(t, deleted, "a second run finds nothing left to delete")
 }
 
+// TestRetentionFindsOldEventsAnywhereInTheTable puts old events behind many blocks of recent ones, and a
+// few more at the very end, with batches (and so windows of blocks) much smaller than the table.
+func TestRetentionFindsOldEventsAnywhereInTheTable(t *testing.T) {
+	t.Parallel()
+	pool := testenv.Database(t)
+	now := time.Now().UTC()
+	recent := seed(t, pool, "recent", 4000, now.Format(time.RFC3339))
+	seed(t, pool, "old", 1500, "2001-01-01T00:00:00Z")
+	seed(t, pool, "last", 3, "2001-01-01T00:00:00Z")
+	var blocks int64
+	require.NoError(t, pool.QueryRow(context.Background(), "SELECT pg_relation_size('events') / 8192").Scan(&blocks))
+	require.Greater(t, blocks, int64(40), "the recent events fill many windows of 7 blocks")
+
+	deleted, err := processor.NewRetention(pool, time.Hour, 7).Run(context.Background(), now)
+	require.NoError(t, err)
+	require.Equal(t, int64(1503), deleted)
+	require.Empty(t, rawIDs(t, pool, "old"))
+	require.Empty(t, rawIDs(t, pool, "last"))
+	require.Equal(t, recent, rawIDs(t, pool, "recent"))
+}
+
 func TestRetentionOfZeroKeepsEveryRawEvent(t *testing.T) {
 	t.Parallel()
 	pool := testenv.Database(t)
