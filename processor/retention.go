@@ -76,8 +76,10 @@ func (r *Retention) Run(ctx context.Context, now time.Time) (int64, error) {
 	}
 	defer func() {
 		// A connection that cannot unlock is closed, which releases the lock with its session.
-		if _, err := conn.Exec(context.WithoutCancel(ctx), "SELECT pg_advisory_unlock($1)", RetentionLockKey); err != nil {
-			conn.Conn().Close(context.WithoutCancel(ctx))
+		unlockCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if _, err := conn.Exec(unlockCtx, "SELECT pg_advisory_unlock($1)", RetentionLockKey); err != nil {
+			conn.Conn().Close(unlockCtx)
 		}
 	}()
 
