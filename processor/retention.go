@@ -11,8 +11,9 @@ import (
 )
 
 // RetentionLockKey is the Postgres advisory lock a retention run holds for its whole run, so that of the
-// processors (and admin commands) running retention at once only one deletes.
-const RetentionLockKey int64 = 0x616e616c72657465 // "analrete"
+// processors (and admin commands) running retention at once only one deletes. Any constant would do; it
+// differs from goose's migration lock.
+const RetentionLockKey int64 = 7_011_304_561_390_233_001
 
 // retentionPause is the rest between two batches of a retention run, which leaves the disk and the
 // write-ahead log to the processor's writes for a moment.
@@ -23,9 +24,9 @@ var ErrRetentionBusy = errors.New("another retention run is in progress")
 
 // deleteBatchSQL deletes at most $2 raw events that occurred before $1 and sit in the table at ctids
 // from $3 up to, not including, $4, as one statement and so one short transaction. It returns how many
-// it deleted and the ctid of the last one. Raw events are only ever inserted, so the deleted rows hold
-// no row lock the processor waits for, and a DELETE's table lock does not conflict with INSERTs; the
-// projections are never derived again from raw events, so they stay as they are. "= ANY (ARRAY(...))"
+// it deleted and the ctid of the last one. Raw events are only ever inserted, so a writer waits on a
+// deleted row only when it inserts that very (site_id, event_id) again while the batch commits, and a
+// DELETE's table lock does not conflict with INSERTs; the projections are never derived again from raw events, so they stay as they are. "= ANY (ARRAY(...))"
 // makes Postgres fetch the rows by ctid, where "IN (SELECT ...)" may become a join that reads the whole
 // table, and the ctid bounds make the inner scan a TID range scan of those blocks only.
 const deleteBatchSQL = `
