@@ -19,6 +19,10 @@ const RetentionLockKey int64 = 7_011_304_561_390_233_001
 // write-ahead log to the processor's writes for a moment.
 const retentionPause = 10 * time.Millisecond
 
+// retentionBatchTimeout bounds one batch where no statement_timeout does (the admin command's
+// connections): a batch is not cancelled with the run (see deleteBatch).
+const retentionBatchTimeout = time.Minute
+
 // ErrRetentionBusy means another retention run holds RetentionLockKey; this one deleted nothing.
 var ErrRetentionBusy = errors.New("another retention run is in progress")
 
@@ -69,7 +73,12 @@ func (r *Retention) Run(ctx context.Context, now time.Time) (int64, error) {
 	}
 	defer conn.Release()
 	var locked bool
-	if err := conn.QueryRow(ctx, "SELECT pg_try_advisory_lock($1)", RetentionLockKey).Scan(&locked); err != nil {
+	// Not cancelled with ctx: a lock taken by a statement the client gave up on would stay with the
+	// connection in the pool.
+	lockCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), retentionBatchTimeout)
+	defer cancel()
+	if err := conn.QueryRow(lockCtx, "SELECT pg_try_advisory_lock($1)", RetentionLockKey).Scan(&locked); err != nil {
+		conn.Conn().Close(lockCtx)
 		return 0, fmt.Errorf("retention: take the lock: %w", err)
 	}
 	if !locked {
@@ -96,10 +105,9 @@ func (r *Retention) Run(ctx context.Context, now time.Time) (int64, error) {
 	from := pgtype.TID{Valid: true}
 	for int64(from.BlockNumber) < blocks {
 		to := pgtype.TID{BlockNumber: from.BlockNumber + window, Valid: true}
-		var n int64
-		var last pgtype.TID
-		if err := conn.QueryRow(ctx, deleteBatchSQL, cutoff, r.batchSize, from, to).Scan(&n, &last); err != nil {
-			return total, fmt.Errorf("retention: delete raw events before %s: %w", cutoff.UTC().Format(time.RFC3339), err)
+		n, last, err := r.deleteBatch(ctx, conn, cutoff, from, to)
+		if err != nil {
+			return total, err
 		}
 		total += n
 		from = to
@@ -113,4 +121,18 @@ func (r *Retention) Run(ctx context.Context, now time.Time) (int64, error) {
 		}
 	}
 	return total, nil
+}
+
+// deleteBatch runs one batch, to its end even when ctx is cancelled meanwhile: a statement cancelled from
+// the client may still have committed, and the run would then report fewer rows than it deleted. A run
+// is cancelled between batches instead, at most one short batch later.
+func (r *Retention) deleteBatch(ctx context.Context, conn *pgxpool.Conn, cutoff time.Time, from, to pgtype.TID) (int64, pgtype.TID, error) {
+	batchCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), retentionBatchTimeout)
+	defer cancel()
+	var n int64
+	var last pgtype.TID
+	if err := conn.QueryRow(batchCtx, deleteBatchSQL, cutoff, r.batchSize, from, to).Scan(&n, &last); err != nil {
+		return 0, last, fmt.Errorf("retention: delete raw events before %s: %w", cutoff.UTC().Format(time.RFC3339), err)
+	}
+	return n, last, nil
 }

@@ -233,3 +233,36 @@ func TestRetentionWhileEventsFlow(t *testing.T) {
 		require.Equal(t, rows, kept, "%s: the old site's rows unchanged", table)
 	}
 }
+
+// TestRetentionCancelledMidRunReportsWhatItDeletedAndReleasesTheLock cancels runs of small batches
+// again and again at moments spread over a batch and the pause after it: each run must report exactly
+// the rows it deleted (a batch it committed stays deleted and is counted, even when the cancellation
+// arrives while it runs), and must release the lock, so that the next run can start.
+func TestRetentionCancelledMidRunReportsWhatItDeletedAndReleasesTheLock(t *testing.T) {
+	t.Parallel()
+	const old = 5000
+	pool := testenv.Database(t)
+	seed(t, pool, "old", old, "2001-01-01T00:00:00Z")
+	retention := processor.NewRetention(pool, time.Hour, 10)
+	var reported int64
+	for cycle := range 40 {
+		ctx, cancel := context.WithCancel(context.Background())
+		timer := time.AfterFunc(time.Duration(5+cycle%12)*time.Millisecond+time.Duration(cycle)*97*time.Microsecond, cancel)
+		deleted, err := retention.Run(ctx, time.Now())
+		timer.Stop()
+		cancel()
+		if err != nil {
+			require.ErrorIs(t, err, context.Canceled, "cycle %d", cycle)
+		}
+		reported += deleted
+		left := len(rawIDs(t, pool, "old"))
+		require.Equal(t, old-int(reported), left, "cycle %d: the runs report exactly what they deleted", cycle)
+		if left == 0 {
+			break
+		}
+	}
+	rest, err := processor.NewRetention(pool, time.Hour, 1000).Run(context.Background(), time.Now())
+	require.NoError(t, err)
+	require.Equal(t, int64(old), reported+rest)
+	require.Empty(t, rawIDs(t, pool, "old"))
+}
