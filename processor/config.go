@@ -30,6 +30,14 @@ type Config struct {
 	// deadline of its own, applyMargin longer, for what the server cannot end: a wait for a connection, a
 	// network that stops answering.
 	StatementTimeout time.Duration `env:"PG_STATEMENT_TIMEOUT" envDefault:"30s"`
+
+	// RawEventsRetention is how long raw events are kept, by the time they occurred; 0 keeps them forever.
+	// The projections are never deleted. See retention.go.
+	RawEventsRetention time.Duration `env:"RAW_EVENTS_RETENTION" envDefault:"0s"`
+	// RetentionInterval is how often a processor deletes the raw events older than RawEventsRetention.
+	RetentionInterval time.Duration `env:"RETENTION_INTERVAL" envDefault:"1h"`
+	// RetentionBatchSize bounds the raw events one retention transaction deletes.
+	RetentionBatchSize int `env:"RETENTION_BATCH_SIZE" envDefault:"5000"`
 }
 
 // SetDefaults gives the zero fields, the messaging settings included, the defaults their envDefault tags
@@ -49,6 +57,10 @@ func (c Config) Validate() error {
 		return errors.New("SHUTDOWN_TIMEOUT and STATUS_INTERVAL must be positive")
 	case c.MaxMessageEvents < 1 || c.StatementTimeout < time.Millisecond:
 		return errors.New("PROCESSOR_MAX_MESSAGE_EVENTS and PG_STATEMENT_TIMEOUT must be positive")
+	case c.RawEventsRetention < 0:
+		return errors.New("RAW_EVENTS_RETENTION must not be negative (0 keeps raw events forever)")
+	case c.RetentionInterval <= 0 || c.RetentionBatchSize < 1:
+		return errors.New("RETENTION_INTERVAL and RETENTION_BATCH_SIZE must be positive")
 	}
 	return c.Messaging.Validate()
 }

@@ -3,6 +3,7 @@ package processor_test
 import (
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/caarlos0/env/v11"
 	"github.com/stretchr/testify/require"
@@ -37,4 +38,35 @@ func unfilled(v, defaults reflect.Value) []string {
 		}
 	}
 	return names
+}
+
+func TestValidateRejectsRetentionSettingsThatCannotWork(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name    string
+		change  func(*processor.Config)
+		wantErr string
+	}{
+		{name: "negative_retention", change: func(c *processor.Config) { c.RawEventsRetention = -time.Hour }, wantErr: "RAW_EVENTS_RETENTION"},
+		{name: "negative_interval", change: func(c *processor.Config) { c.RetentionInterval = -time.Second }, wantErr: "RETENTION_INTERVAL"},
+		{name: "negative_batch_size", change: func(c *processor.Config) { c.RetentionBatchSize = -1 }, wantErr: "RETENTION_BATCH_SIZE"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var cfg processor.Config
+			cfg.SetDefaults()
+			require.NoError(t, cfg.Validate())
+			tc.change(&cfg)
+			require.ErrorContains(t, cfg.Validate(), tc.wantErr)
+		})
+	}
+}
+
+func TestRetentionDefaultsToKeepingEverything(t *testing.T) {
+	t.Parallel()
+	cfg, err := env.ParseAsWithOptions[processor.Config](env.Options{Environment: map[string]string{}})
+	require.NoError(t, err)
+	require.Zero(t, cfg.RawEventsRetention)
+	require.Equal(t, time.Hour, cfg.RetentionInterval)
 }

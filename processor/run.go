@@ -136,6 +136,10 @@ func (p *Processor) Run(ctx context.Context) error {
 	wg.Go(func() { batcher.Run(batchCtx) })
 	wg.Go(func() { reportQueue(ctx, cfg.StatusInterval, p.broker, log) })
 	wg.Go(func() { p.broker.KeepTrimmed(ctx) })
+	if cfg.RawEventsRetention > 0 {
+		retention := NewRetention(pool, cfg.RawEventsRetention, cfg.RetentionBatchSize)
+		wg.Go(func() { keepRetained(ctx, retention, cfg.RetentionInterval, log) })
+	}
 	defer func() {
 		stopBatcher()
 		wg.Wait()
@@ -149,7 +153,8 @@ func (p *Processor) Run(ctx context.Context) error {
 		}
 	}()
 	log.Info("processor started", "broker", p.broker.Name(), "topic", topic, "consumers", len(consumers),
-		"resumed_own_pending", resumed, "batch_size", cfg.BatchSize, "writers", cfg.Writers, "batch_wait", cfg.BatchWait)
+		"resumed_own_pending", resumed, "batch_size", cfg.BatchSize, "writers", cfg.Writers, "batch_wait", cfg.BatchWait,
+		"raw_events_retention", cfg.RawEventsRetention)
 	if err := router.Run(ctx); err != nil {
 		if ctx.Err() != nil && errors.Is(err, context.Canceled) {
 			log.Info("processor stopped during start-up")

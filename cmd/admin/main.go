@@ -1,5 +1,6 @@
-// Command admin is the operator's tool for the poison queue and the event stream's consumer group:
-// `admin poison list|show|replay|purge` and `admin queue status`. Run it with -h for usage.
+// Command admin is the operator's tool for the poison queue, the event stream's consumer group and the
+// raw events: `admin poison list|show|replay|purge`, `admin queue status` and `admin events expire`.
+// Run it with -h for usage.
 package main
 
 import (

@@ -1,6 +1,6 @@
 // Package admin is the operator's command line: it lists, shows, replays and purges the poison queue,
-// and reports the state of the event stream and its consumer group. Results go to the writer the
-// command was parsed with; logs go to the logger.
+// reports the state of the event stream and its consumer group, and deletes old raw events. Results go
+// to the writer the command was parsed with; logs go to the logger.
 package admin
 
 import (
@@ -33,6 +33,9 @@ const Usage = `usage: admin <command> [arguments]
   poison purge OFFSET | -all       delete for good
   queue status [-json]             stream length, the consumer group's pending count, lag and consumers
                                    (Kafka: topic length, group lag, state and members)
+  events expire -older-than D [-batch-size N]
+                                   delete raw events that occurred longer ago than D (e.g. 720h), N per
+                                   transaction (default 5000); projections are kept (see RAW_EVENTS_RETENTION)
 
 Configuration comes from the environment: DATABASE_URL, REDIS_HOST, REDIS_PORT, REDIS_PASSWORD,
 REDIS_STREAM_NAME, REDIS_CONSUMER_GROUP, POISON_TOPIC, LOG_LEVEL; with BROKER=kafka, KAFKA_BROKERS,
@@ -66,6 +69,8 @@ func Parse(args []string, out io.Writer) (*Command, error) {
 		return parsePurge(rest, out)
 	case "queue status":
 		return parseStatus(rest, out)
+	case "events expire":
+		return parseExpire(rest, out)
 	}
 	return nil, fmt.Errorf("%w: unknown command %q", ErrUsage, name)
 }

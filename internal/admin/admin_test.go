@@ -50,6 +50,8 @@ func TestParse(t *testing.T) {
 		{name: "purge_all", args: []string{"poison", "purge", "-all"}},
 		{name: "status", args: []string{"queue", "status"}},
 		{name: "status_json", args: []string{"queue", "status", "-json"}},
+		{name: "events_expire", args: []string{"events", "expire", "-older-than", "720h"}},
+		{name: "events_expire_batch", args: []string{"events", "expire", "-older-than", "720h", "-batch-size", "100"}},
 		{name: "help", args: []string{"-h"}, wantErr: flag.ErrHelp},
 		{name: "help_word", args: []string{"help"}, wantErr: flag.ErrHelp},
 		{name: "help_of_subcommand", args: []string{"poison", "list", "-h"}, wantErr: flag.ErrHelp},
@@ -66,6 +68,11 @@ func TestParse(t *testing.T) {
 		{name: "replay_without_target", args: []string{"poison", "replay"}, wantErr: admin.ErrUsage},
 		{name: "replay_offset_and_all", args: []string{"poison", "replay", "-all", "3"}, wantErr: admin.ErrUsage},
 		{name: "purge_negative_offset", args: []string{"poison", "purge", "--", "-3"}, wantErr: admin.ErrUsage},
+		{name: "expire_without_age", args: []string{"events", "expire"}, wantErr: admin.ErrUsage},
+		{name: "expire_zero_age", args: []string{"events", "expire", "-older-than", "0s"}, wantErr: admin.ErrUsage},
+		{name: "expire_negative_age", args: []string{"events", "expire", "-older-than", "-1h"}, wantErr: admin.ErrUsage},
+		{name: "expire_zero_batch", args: []string{"events", "expire", "-older-than", "1h", "-batch-size", "0"}, wantErr: admin.ErrUsage},
+		{name: "expire_extra_argument", args: []string{"events", "expire", "-older-than", "1h", "now"}, wantErr: admin.ErrUsage},
 		{name: "status_extra_argument", args: []string{"queue", "status", "now"}, wantErr: admin.ErrUsage},
 	}
 	for _, tc := range cases {
