@@ -115,7 +115,7 @@ func TestKafkaSubscriberWindowHoldsAcrossARebalance(t *testing.T) {
 func TestKafkaSubscriberCountsEmptyMessagesAgainstTheWindow(t *testing.T) {
 	t.Parallel()
 	const fits = 5
-	broker := kafkaOnePartition(t, fits*messaging.MinMessageWeight, 0, 0)
+	broker, _ := kafkaOnePartition(t, fits*messaging.MinMessageWeight, 0, 0)
 	empty := make([]*message.Message, 50)
 	for i := range empty {
 		empty[i] = message.NewMessage(watermill.NewUUID(), nil)
