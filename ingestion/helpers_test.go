@@ -33,6 +33,15 @@ type server struct {
 }
 
 // newServer serves the ingestion API on a stream unique to the test.
+// memoryBroker returns an in-memory broker of the test's own, closed when the test ends.
+func memoryBroker(t *testing.T) *messaging.Broker {
+	t.Helper()
+	broker, err := messaging.NewBroker(messaging.Config{Broker: messaging.BrokerMemory}, slog.New(slog.DiscardHandler), messaging.Shared())
+	require.NoError(t, err)
+	t.Cleanup(func() { broker.Close() })
+	return broker
+}
+
 func newServer(t *testing.T) server {
 	t.Helper()
 	cfg := testenv.Messaging(t)

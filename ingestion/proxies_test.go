@@ -13,7 +13,6 @@ import (
 
 	"github.com/analytics-pipeline/analytics/ingestion"
 	"github.com/analytics-pipeline/analytics/internal/clientip"
-	"github.com/analytics-pipeline/analytics/messaging"
 )
 
 // TestRoutesResolveClientBehindTrustedProxy serves the ingestion routes over TCP with the loopback
@@ -22,9 +21,7 @@ import (
 // nothing for POST /event.
 func TestRoutesResolveClientBehindTrustedProxy(t *testing.T) {
 	t.Parallel()
-	broker, err := messaging.NewBroker(messaging.Config{Broker: messaging.BrokerMemory}, slog.New(slog.DiscardHandler), messaging.Shared())
-	require.NoError(t, err)
-	t.Cleanup(func() { broker.Close() })
+	broker := memoryBroker(t)
 	api := ingestion.NewAPI(broker.Publisher(), broker.Topic(), broker.Ready, slog.New(slog.DiscardHandler))
 	t.Cleanup(api.Close)
 	var trusted clientip.Trusted

@@ -14,7 +14,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/analytics-pipeline/analytics/ingestion"
-	"github.com/analytics-pipeline/analytics/messaging"
 )
 
 // TestRequestOutlivingShutdownAnswers503 sends a request whose body is still arriving when the shutdown
@@ -22,9 +21,7 @@ import (
 // was not queued), not panic.
 func TestRequestOutlivingShutdownAnswers503(t *testing.T) {
 	t.Parallel()
-	broker, err := messaging.NewBroker(messaging.Config{Broker: messaging.BrokerMemory}, slog.New(slog.DiscardHandler), messaging.Shared())
-	require.NoError(t, err)
-	t.Cleanup(func() { broker.Close() })
+	broker := memoryBroker(t)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
