@@ -15,14 +15,16 @@ func (a *API) postEvents(w http.ResponseWriter, r *http.Request) {
 	defer a.buffers.put(buf)
 	body, err := readBody(w, r, maxBatchBody, buf)
 	if err != nil {
-		writeBodyError(w, err)
+		a.writeBodyError(w, err)
 		return
 	}
 	batch, msg := parseBatch(body, a.now())
 	if msg != "" {
+		a.metrics.reject(rejectInvalid, max(batch.items, 1))
 		httpapi.WriteError(w, http.StatusBadRequest, msg)
 		return
 	}
+	a.metrics.reject(rejectInvalid, batch.items-len(batch.events))
 	if len(batch.events) == 0 {
 		*buf = appendBatchRejected((*buf)[:0], &batch)
 		writeJSON(w, http.StatusBadRequest, *buf)
@@ -35,15 +37,17 @@ func (a *API) postEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	res, err := a.packer.publish(r.Context(), batch.events, r.Header.Get(requestIDHeader))
 	if err != nil {
-		a.unavailable(w, err)
+		a.unavailable(w, err, len(batch.events))
 		return
 	}
 	failed, firstErr := res.failed()
 	if failed == len(batch.events) {
-		a.unavailable(w, firstErr)
+		a.unavailable(w, firstErr, failed)
 		return
 	}
+	a.metrics.accepted.Add(float64(len(batch.events) - failed))
 	if failed > 0 {
+		a.metrics.reject(rejectUnavailable, failed)
 		a.log.Error("events of a request not queued", "not_queued", failed, "queued", len(batch.events)-failed, "err", firstErr)
 	}
 	*buf = appendBatchAccepted((*buf)[:0], &batch, res)

@@ -9,8 +9,11 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/analytics-pipeline/analytics/internal/clientip"
 	"github.com/analytics-pipeline/analytics/internal/httpapi"
+	"github.com/analytics-pipeline/analytics/internal/metrics"
 	"github.com/analytics-pipeline/analytics/messaging"
 )
 
@@ -58,15 +61,16 @@ func Serve(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger) e
 		return err
 	}
 	defer broker.Close()
-	return ServeOn(ctx, cfg, ln, broker, log)
+	return ServeOn(ctx, cfg, ln, broker, metrics.NewRegistry(), log)
 }
 
 // ServeOn answers on ln, publishing through broker (which the caller owns, and may share with a processor
 // in the same process), until ctx is cancelled; then it finishes requests in flight and returns. A broker
 // that does not answer yet is no reason to stop (POST /event answers 503 until it does); a broker setting
 // that cannot work (ErrBrokerSetting) is.
-// cfg.Messaging is not used: the broker carries its own configuration.
-func ServeOn(ctx context.Context, cfg Config, ln net.Listener, broker *messaging.Broker, log *slog.Logger) error {
+// Metrics are recorded into reg, which the caller may share with other services of the process, and
+// GET /metrics serves all of reg. cfg.Messaging is not used: the broker carries its own configuration.
+func ServeOn(ctx context.Context, cfg Config, ln net.Listener, broker *messaging.Broker, reg *prometheus.Registry, log *slog.Logger) error {
 	defer ln.Close()
 	cfg.Messaging.SetDefaults()
 	if err := cfg.Validate(); err != nil {
@@ -81,5 +85,6 @@ func ServeOn(ctx context.Context, cfg Config, ln net.Listener, broker *messaging
 	api := NewAPI(broker.Publisher(), broker.Topic(), broker.Ready, log)
 	defer api.Close()
 	api.TrustProxies(cfg.TrustedProxies)
+	api.Instrument(reg)
 	return httpapi.Serve(ctx, ln, api.Routes(), cfg.ShutdownTimeout, log)
 }
