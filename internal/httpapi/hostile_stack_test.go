@@ -106,6 +106,9 @@ func (b *logBuffer) lines(t *testing.T) []map[string]any {
 	t.Helper()
 	var out []map[string]any
 	for _, line := range strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n") {
+		if line == "" {
+			continue
+		}
 		for i := 0; i < len(line); i++ {
 			require.False(t, line[i] < 0x20 || line[i] == 0x7f, "log line carries raw control byte %#x: %.300q", line[i], line)
 		}

@@ -103,13 +103,22 @@ func requireCleanLogs(t *testing.T, logs *logBuffer) {
 	t.Helper()
 	require.NotContains(t, logs.String(), querySecret)
 	require.NotContains(t, logs.String(), bodySecret)
+	requests := map[any]int{}
 	for _, line := range logs.lines(t) {
 		if _, ok := line["request_id"]; !ok {
 			continue
+		}
+		if line["msg"] == "request" {
+			requests[line["service"]]++
+			for _, k := range []string{"method", "route", "status", "bytes", "duration"} {
+				require.Contains(t, line, k, "a request's line: %v", line)
+			}
 		}
 		for k, v := range line {
 			s, _ := v.(string)
 			require.NotContains(t, s, "127.0.0.1", "a request's log line carries the client's address in %q", k)
 		}
 	}
+	require.Greater(t, requests["ingestion"], 100, "ingestion logs one line per request at debug level")
+	require.Greater(t, requests["reporting"], 20, "reporting logs one line per request at debug level")
 }
