@@ -75,6 +75,22 @@ func protocolCases(svc service) map[string]func(t *testing.T) {
 			a, err := exchange(addr, request("DELETE", "/health", ""), 1, deadline)
 			requireRefused(t, a, err, false)
 		},
+		"forged_log_line_in_request_id": func(t *testing.T) {
+			forged := `x","level":"ERROR","msg":"forged`
+			a, err := exchange(addr, request("GET", "/health", "", "X-Request-Id: "+forged), 1, deadline)
+			requireAnswered(t, a, err, 1)
+			require.Equal(t, forged, a.responses[0].header.Get("X-Request-Id"), "a sane id is kept, and escaped where it is logged")
+		},
+		"control_bytes_in_request_id": func(t *testing.T) {
+			a, err := exchange(addr, request("GET", "/health", "", "X-Request-Id: \x1b[31m\x08\x7f"), 1, deadline)
+			require.NoError(t, err)
+			require.Len(t, a.responses, 1)
+			if a.responses[0].status == 200 {
+				require.Regexp(t, `^.+/.{10}-\d{6,}$`, a.responses[0].header.Get("X-Request-Id"), "an id with control bytes is replaced")
+				return
+			}
+			requireRefused(t, a, err, true)
+		},
 		"pipelined": func(t *testing.T) {
 			raw := strings.Join(svc.routes, "") + request("GET", "/<script>", "")
 			a, err := exchange(addr, raw, len(svc.routes)+1, deadline)
