@@ -35,20 +35,20 @@ func (a *API) postEvents(w http.ResponseWriter, r *http.Request) {
 			batch.events[i].EventID = newEventID()
 		}
 	}
-	res, err := a.packer.publish(r.Context(), batch.events, r.Header.Get(requestIDHeader))
+	res, err := a.packer.publish(r.Context(), batch.events, httpapi.RequestID(r))
 	if err != nil {
-		a.unavailable(w, err, len(batch.events))
+		a.unavailable(w, r, err, len(batch.events))
 		return
 	}
 	failed, firstErr := res.failed()
 	if failed == len(batch.events) {
-		a.unavailable(w, firstErr, failed)
+		a.unavailable(w, r, firstErr, failed)
 		return
 	}
 	a.metrics.accepted.Add(float64(len(batch.events) - failed))
 	if failed > 0 {
 		a.metrics.reject(rejectUnavailable, failed)
-		a.log.Error("events of a request not queued", "not_queued", failed, "queued", len(batch.events)-failed, "err", firstErr)
+		httpapi.LogError(a.log, w, r, "events of a request not queued", "not_queued", failed, "queued", len(batch.events)-failed, "err", firstErr)
 	}
 	*buf = appendBatchAccepted((*buf)[:0], &batch, res)
 	writeJSON(w, http.StatusOK, *buf)

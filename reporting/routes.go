@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/analytics-pipeline/analytics/internal/httpapi"
 	"github.com/analytics-pipeline/analytics/internal/metrics"
@@ -13,7 +12,7 @@ import (
 // Routes returns the reporting HTTP API, GET /metrics included, every request counted and timed by route.
 func (a *API) Routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(a.http.Middleware, middleware.RequestID, httpapi.Recoverer)
+	r.Use(a.http.Middleware, httpapi.Log(a.log), httpapi.Recoverer)
 	r.NotFound(httpapi.NotFound)
 	r.MethodNotAllowed(httpapi.MethodNotAllowed)
 	r.Get("/health", httpapi.Health)
