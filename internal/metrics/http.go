@@ -8,17 +8,15 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/go-chi/chi/v5"
 	"github.com/prometheus/client_golang/prometheus"
-)
 
-// Unmatched is the route label of a request no route matched: a 404, or a 405 (a path served with
-// another method).
-const Unmatched = "unmatched"
+	"github.com/analytics-pipeline/analytics/internal/httpapi"
+)
 
 // HTTP counts (http_requests_total) and times (http_request_duration_seconds) the requests a chi router
 // answers, labelled with the service, the route pattern ("/stats", never the path), the method and, for
-// the count, the status code.
+// the count, the status code. Routes and methods take the bounded values httpapi.Route and httpapi.Method
+// give them: "unmatched" for a 404 or 405, "other" for a method HTTP does not define.
 type HTTP struct {
 	requests  *prometheus.CounterVec
 	durations prometheus.ObserverVec
@@ -66,7 +64,7 @@ func (h *HTTP) Middleware(next http.Handler) http.Handler {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
-		s := h.seriesOf(seriesKey{route: routeOf(r), method: methodOf(r.Method), code: sw.status()})
+		s := h.seriesOf(seriesKey{route: httpapi.Route(r), method: httpapi.Method(r), code: sw.status()})
 		s.requests.Inc()
 		s.duration.Observe(time.Since(start).Seconds())
 	})
@@ -90,23 +88,4 @@ func (h *HTTP) seriesOf(key seriesKey) series {
 	grown[key] = s
 	h.series.Store(&grown)
 	return s
-}
-
-// routeOf returns the pattern of the route chi matched for r, or Unmatched.
-func routeOf(r *http.Request) string {
-	if p := chi.RouteContext(r.Context()).RoutePattern(); p != "" {
-		return p
-	}
-	return Unmatched
-}
-
-// methodOf returns method if it is one of HTTP's, "other" otherwise: a client chooses the method, and a
-// label must not take values without bound.
-func methodOf(method string) string {
-	switch method {
-	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
-		http.MethodDelete, http.MethodConnect, http.MethodOptions, http.MethodTrace:
-		return method
-	}
-	return "other"
 }
