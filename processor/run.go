@@ -12,6 +12,7 @@ import (
 	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/analytics-pipeline/analytics/internal/database"
 	"github.com/analytics-pipeline/analytics/messaging"
@@ -22,34 +23,26 @@ import (
 // answers 57014, is normally the one that ends a slow statement.
 const applyMargin = 5 * time.Second
 
-// Run builds the configured broker and runs a processor on it until ctx is cancelled.
-func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
-	cfg.SetDefaults()
-	if err := cfg.Validate(); err != nil {
-		return fmt.Errorf("config: %w", err)
-	}
-	broker, err := messaging.NewBroker(cfg.Messaging, log)
-	if err != nil {
-		return err
-	}
-	defer broker.Close()
-	return New(cfg, broker, log).Run(ctx)
-}
-
 // Processor consumes the events' topic through a broker and projects the events into Postgres.
 type Processor struct {
-	cfg     Config
-	broker  *messaging.Broker
-	log     *slog.Logger
-	handled atomic.Int64
-	running chan struct{}
+	cfg        Config
+	broker     *messaging.Broker
+	log        *slog.Logger
+	registerer prometheus.Registerer
+	handled    atomic.Int64
+	running    chan struct{}
 }
 
 // New returns a processor reading through broker, which the caller owns (and may share with ingestion in
-// the same process). cfg.Messaging must be the configuration broker was built from.
-func New(cfg Config, broker *messaging.Broker, log *slog.Logger) *Processor {
+// the same process). cfg.Messaging must be the configuration broker was built from. It serves no HTTP:
+// Serve does, or, in a process of several services, the caller serves the registry given WithMetrics.
+func New(cfg Config, broker *messaging.Broker, log *slog.Logger, opts ...Option) *Processor {
 	cfg.SetDefaults()
-	return &Processor{cfg: cfg, broker: broker, log: log, running: make(chan struct{})}
+	p := &Processor{cfg: cfg, broker: broker, log: log, running: make(chan struct{})}
+	for _, opt := range opts {
+		opt(p)
+	}
+	return p
 }
 
 // Running is closed once every subscriber of the processor has subscribed.
