@@ -65,6 +65,18 @@ func (p *Processor) Run(ctx context.Context) error {
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
+	// Metrics are there from the start, the queue's gauges too: a scrape tells that a processor waits.
+	metrics, err := newBatchMetrics(p.registerer)
+	if err != nil {
+		return err
+	}
+	if p.registerer != nil {
+		queue := messaging.NewQueueCollector(p.broker)
+		if err := p.registerer.Register(queue); err != nil {
+			return fmt.Errorf("register queue metrics: %w", err)
+		}
+		defer p.registerer.Unregister(queue)
+	}
 	cfg.DatabaseURL = database.WithStatementTimeout(cfg.DatabaseURL, cfg.StatementTimeout)
 	pool, err := database.OpenCurrent(ctx, cfg.DatabaseURL, 0, log)
 	if err != nil {
@@ -86,7 +98,7 @@ func (p *Processor) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	router, err := messaging.NewRouter(cfg.Messaging, poison, cfg.ShutdownTimeout, wmLog)
+	router, err := messaging.NewRouter(cfg.Messaging, poison, cfg.ShutdownTimeout, wmLog, messaging.WithRouterMetrics(p.registerer))
 	if err != nil {
 		return err
 	}
@@ -96,7 +108,7 @@ func (p *Processor) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	batcher := NewBatcher(NewStore(pool), cfg.BatchSize, cfg.BatchWait, cfg.Writers, cfg.StatementTimeout+applyMargin)
+	batcher := NewBatcher(measuredApplier{NewStore(pool), metrics}, cfg.BatchSize, cfg.BatchWait, cfg.Writers, cfg.StatementTimeout+applyMargin)
 	handler := NewHandler(batcher, cfg.MaxMessageEvents)
 	handle := func(msg *message.Message) error {
 		err := handler.Handle(msg)
