@@ -24,7 +24,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 	}
 	ln, err := net.Listen("tcp", ":"+strconv.Itoa(cfg.MetricsPort))
 	if err != nil {
-		return fmt.Errorf("listen for metrics: %w", err)
+		return fmt.Errorf("METRICS_PORT=%d: %w", cfg.MetricsPort, err)
 	}
 	return Serve(ctx, cfg, ln, log)
 }

@@ -3,6 +3,7 @@ package processor_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -89,4 +90,18 @@ func TestMetricsServerAnswersHealthAndMetrics(t *testing.T) {
 	for _, name := range []string{"go_goroutines", "process_resident_memory_bytes"} {
 		require.Contains(t, families, name)
 	}
+}
+
+// TestRunNamesMetricsPortWhenItIsTaken starts a processor on a metrics port another listener holds: it
+// must fail at once, naming the setting.
+func TestRunNamesMetricsPortWhenItIsTaken(t *testing.T) {
+	t.Parallel()
+	taken, err := net.Listen("tcp", ":0")
+	require.NoError(t, err)
+	t.Cleanup(func() { taken.Close() })
+	msgCfg := testenv.Messaging(t)
+	cfg := processor.Config{DatabaseURL: testenv.ProcessorDatabaseURL(t, msgCfg), Messaging: msgCfg,
+		MetricsPort: taken.Addr().(*net.TCPAddr).Port}
+	err = processor.Run(context.Background(), cfg, discard())
+	require.ErrorContains(t, err, fmt.Sprintf("METRICS_PORT=%d", cfg.MetricsPort))
 }
