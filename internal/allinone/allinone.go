@@ -52,8 +52,8 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 // broker built from the processor's messaging configuration and shared by ingestion and the processor.
 // When ctx ends (or a service fails) ingestion stops first; then the processor is given SHUTDOWN_TIMEOUT
 // to finish what the broker still holds (only memory needs this: it keeps nothing across runs), and the
-// processor and reporting stop. Ingestion and reporting record their metrics into one registry, told
-// apart by the service label, and each serves all of it on GET /metrics.
+// processor and reporting stop. The three services record their metrics into one registry (the HTTP
+// metrics told apart by the service label), which ingestion and reporting each serve on GET /metrics.
 func Serve(ctx context.Context, cfg Config, ingestLn, reportLn net.Listener, log *slog.Logger) error {
 	defer ingestLn.Close()
 	defer reportLn.Close()
@@ -80,7 +80,7 @@ func Serve(ctx context.Context, cfg Config, ingestLn, reportLn net.Listener, log
 		ingested <- ingestion.ServeOn(ingestCtx, cfg.Ingestion, ingestLn, broker, reg, log.With("part", "ingestion"))
 	}()
 	go func() {
-		rest <- processor.New(cfg.Processor, broker, log.With("part", "processor")).Run(restCtx)
+		rest <- processor.New(cfg.Processor, broker, log.With("part", "processor"), processor.WithMetrics(reg)).Run(restCtx)
 	}()
 	go func() {
 		rest <- reporting.ServeWith(restCtx, cfg.Reporting, reportLn, reg, log.With("part", "reporting"))

@@ -27,9 +27,9 @@ func listen(t *testing.T) net.Listener {
 	return ln
 }
 
-// TestMetricsSharedByBothServices runs the all-in-one process: ingestion and reporting record into one
-// registry (without a double registration panic), told apart by the service label, and both ports'
-// GET /metrics answer with all of it.
+// TestMetricsSharedByBothServices runs the all-in-one process: ingestion, reporting and the processor
+// record into one registry (without a double registration panic), the HTTP services told apart by the
+// service label, and both ports' GET /metrics answer with all of it.
 func TestMetricsSharedByBothServices(t *testing.T) {
 	t.Parallel()
 	msgCfg := testenv.Broker(t, messaging.BrokerMemory)
@@ -59,10 +59,17 @@ func TestMetricsSharedByBothServices(t *testing.T) {
 	res.Body.Close()
 	require.Equal(t, http.StatusOK, res.StatusCode)
 
+	projected := 0.0
+	for deadline := time.Now().Add(10 * time.Second); projected == 0 && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		projected = metricstest.Get(t, ingestURL+"/metrics").Value(t, "processor_events_projected_total", nil)
+	}
+	require.Equal(t, 1.0, projected, "the processor's metrics are in the shared registry")
+
 	for _, url := range []string{ingestURL, reportURL} {
 		m := metricstest.Get(t, url+"/metrics")
 		require.Equal(t, []string{"ingestion", "reporting"}, m.LabelValues("http_requests_total", "service"), url)
 		require.Equal(t, 1.0, m.Value(t, "http_requests_total", map[string]string{"service": "ingestion", "route": "/event", "code": "200"}), url)
+		require.Equal(t, 1.0, m.Value(t, "processor_events_projected_total", nil), url)
 		require.Equal(t, 1.0, m.Value(t, "http_requests_total", map[string]string{"service": "reporting", "route": "/stats", "code": "200"}), url)
 		require.Equal(t, 1.0, m.Value(t, "ingestion_events_accepted_total", nil), url)
 		require.Equal(t, 1.0, m.Value(t, "reporting_stats_cache_requests_total", nil), url)
