@@ -34,6 +34,7 @@ type API struct {
 	now     func() time.Time
 	buffers buffers
 	trusted clientip.Trusted
+	limits  *rateLimits // nil: no rate limits
 }
 
 // NewAPI returns handlers that publish events on topic; ready reports whether the broker answers. Close
@@ -47,6 +48,9 @@ func NewAPI(publisher message.Publisher, topic string, ready func(context.Contex
 // 503 with Retry-After, nothing queued.
 func (a *API) Close() {
 	a.packer.close()
+	if a.limits != nil {
+		a.limits.limiter.Close()
+	}
 }
 
 // postEvent accepts one event and answers 200 only once the broker holds it.
@@ -66,7 +70,11 @@ func (a *API) postEvent(w http.ResponseWriter, r *http.Request) {
 	if e.EventID == "" {
 		e.EventID = newEventID()
 	}
-	res, err := a.packer.publish(r.Context(), []event.Event{e}, r.Header.Get(requestIDHeader))
+	events := []event.Event{e}
+	if a.rateLimited(w, r, events) {
+		return
+	}
+	res, err := a.packer.publish(r.Context(), events, r.Header.Get(requestIDHeader))
 	if err == nil {
 		err = res.err(0)
 	}

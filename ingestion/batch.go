@@ -33,6 +33,9 @@ func (a *API) postEvents(w http.ResponseWriter, r *http.Request) {
 			batch.events[i].EventID = newEventID()
 		}
 	}
+	if a.rateLimited(w, r, batch.events) {
+		return
+	}
 	res, err := a.packer.publish(r.Context(), batch.events, r.Header.Get(requestIDHeader))
 	if err != nil {
 		a.unavailable(w, err)
