@@ -163,3 +163,21 @@ func TestMemorySweepsFullBuckets(t *testing.T) {
 	}
 	require.LessOrEqual(t, m.Buckets(), 40_000, "full buckets were kept")
 }
+
+// TestTakeAtVeryHighRates takes from buckets whose tokens come back in a nanosecond: every take
+// passes, as at any rate that nothing exceeds.
+func TestTakeAtVeryHighRates(t *testing.T) {
+	t.Parallel()
+	each, prefix := limiters(t)
+	limit := ratelimit.Limit{Rate: 1e9, Burst: 10 * time.Second}
+	for name, limiter := range each {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			for range 100 {
+				wait, err := limiter.Take(context.Background(), []ratelimit.Cost{{Key: prefix + name + ":a", Limit: limit, N: 1}, {Key: prefix + name + ":b", Limit: limit, N: 500}})
+				require.NoError(t, err)
+				require.LessOrEqual(t, wait, time.Duration(0))
+			}
+		})
+	}
+}

@@ -7,8 +7,9 @@
 -- events taken, microseconds per event (interval), microseconds of burst (tolerance).
 -- Returns, for each request, 0 when its tokens were taken, else the microseconds until they will be.
 redis.replicate_commands()
+-- Microseconds since 2025-01-01: small enough that a double adds a fraction of a microsecond exactly.
 local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
+local now = (tonumber(time[1]) - 1735689600) * 1000000 + tonumber(time[2])
 local out = {}
 local arg, key = 2, 1
 for r = 1, tonumber(ARGV[1]) do
@@ -25,7 +26,7 @@ for r = 1, tonumber(ARGV[1]) do
   if longest <= 0 then
     for i = 0, k - 1 do
       local tat = tats[i] + tonumber(ARGV[arg + 3 * i]) * tonumber(ARGV[arg + 3 * i + 1])
-      redis.call('SET', KEYS[key + i], string.format('%.1f', tat), 'PX', math.ceil((tat - now) / 1000))
+      redis.call('SET', KEYS[key + i], string.format('%.1f', tat), 'PX', math.max(1, math.ceil((tat - now) / 1000)))
     end
   end
   out[r] = math.ceil(longest)
