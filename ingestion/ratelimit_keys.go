@@ -51,7 +51,8 @@ func (k *bucketKeys) client(addr netip.Addr) string {
 	var sum [sha256.Size]byte
 	digest := h.Sum(sum[:0])
 	k.hashes.Put(h)
-	return k.ipPrefix + base64.RawURLEncoding.EncodeToString(digest[:16])
+	var key [128]byte
+	return string(base64.RawURLEncoding.AppendEncode(append(key[:0], k.ipPrefix...), digest[:16]))
 }
 
 // site returns the key of site's bucket.

@@ -5,7 +5,6 @@ import (
 	_ "embed"
 	"fmt"
 	"runtime"
-	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -35,6 +34,7 @@ type Redis struct {
 	requests chan *takeRequest
 	writer   sync.WaitGroup
 	calls    atomic.Int64 // script calls made
+	args     scriptArgs   // the writer's
 
 	// closing is held for reading while a request is handed over and for writing by Close, so that no
 	// request is handed over once requests is closed.
@@ -117,16 +117,8 @@ func (r *Redis) run() {
 
 // call runs the script for group and answers each request.
 func (r *Redis) call(group []*takeRequest) {
-	var keys []string
-	args := []any{len(group)}
-	for _, req := range group {
-		args = append(args, len(req.costs))
-		for _, c := range req.costs {
-			keys = append(keys, c.Key)
-			args = append(args, c.N, strconv.FormatFloat(c.Limit.interval(), 'f', -1, 64), strconv.FormatFloat(c.Limit.tolerance(), 'f', -1, 64))
-		}
-	}
 	r.calls.Add(1)
+	keys, args := r.args.build(group)
 	waits, err := takeScript.Run(context.Background(), r.client, keys, args...).Int64Slice()
 	if err == nil && len(waits) != len(group) {
 		err = fmt.Errorf("script answered %d requests of %d", len(waits), len(group))
