@@ -119,7 +119,7 @@ func (r *Redis) run() {
 func (r *Redis) call(group []*takeRequest) {
 	r.calls.Add(1)
 	keys, args := r.args.build(group)
-	waits, err := takeScript.Run(context.Background(), r.client, keys, args...).Int64Slice()
+	waits, err := takeScript.Run(context.Background(), r.client, keys, args).Int64Slice()
 	if err == nil && len(waits) != len(group) {
 		err = fmt.Errorf("script answered %d requests of %d", len(waits), len(group))
 	}
