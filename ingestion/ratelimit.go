@@ -15,10 +15,18 @@ import (
 	"github.com/analytics-pipeline/analytics/messaging"
 )
 
+// limiter takes a request's tokens from its buckets, all or none (ratelimit.Memory, ratelimit.Redis).
+type limiter interface {
+	// Take takes every cost's tokens and returns 0, or takes none and returns how long until it could.
+	Take(ctx context.Context, costs []ratelimit.Cost) (time.Duration, error)
+	// Close releases the limiter; Take then fails with ratelimit.ErrClosed.
+	Close()
+}
+
 // rateLimits are the buckets of the requests: per client address and per site, each off when its rate
 // is 0.
 type rateLimits struct {
-	limiter        ratelimit.Limiter
+	limiter        limiter
 	perIP, perSite ratelimit.Limit
 	keys           *bucketKeys
 }
@@ -29,13 +37,13 @@ func newRateLimits(cfg RateLimitConfig, broker *messaging.Broker) *rateLimits {
 	if !cfg.on() {
 		return nil
 	}
-	var limiter ratelimit.Limiter = ratelimit.NewMemory()
+	var l limiter = ratelimit.NewMemory()
 	client := broker.RedisClient()
 	if client != nil {
-		limiter = ratelimit.NewRedis(client)
+		l = ratelimit.NewRedis(client)
 	}
 	return &rateLimits{
-		limiter: limiter,
+		limiter: l,
 		perIP:   ratelimit.Limit{Rate: cfg.PerIP, Burst: cfg.Burst},
 		perSite: ratelimit.Limit{Rate: cfg.PerSite, Burst: cfg.Burst},
 		keys:    newBucketKeys(broker.Topic(), cfg.Secret, client != nil),

@@ -244,3 +244,17 @@ func TestConfigMasksRateLimitSecret(t *testing.T) {
 	require.NotContains(t, fmt.Sprintf("%+v", cfg), "s3cr3t-hash-key")
 	require.NotContains(t, fmt.Sprintf("%v", cfg), "s3cr3t-hash-key")
 }
+
+// TestRateLimitIPv6CountsPerSlash64 checks that the addresses of one IPv6 /64, the network one host is
+// usually given, share a bucket, and that another /64 has its own.
+func TestRateLimitIPv6CountsPerSlash64(t *testing.T) {
+	t.Parallel()
+	cfg := testenv.Messaging(t)
+	base := limitedIngestion(t, cfg, map[string]string{"RATE_LIMIT_PER_IP": "1", "RATE_LIMIT_BURST": "10s"})
+	accepted, _ := flood(t, base, "2001:db8:5:6::1", "site-v6", 10)
+	require.Equal(t, 10, accepted)
+	r := postAs(t, base, "/event", "2001:db8:5:6:ffff::2", siteEvent("site-v6"))
+	require.Equal(t, http.StatusTooManyRequests, r.status, "another address of the same /64: %s", r.body)
+	r = postAs(t, base, "/event", "2001:db8:5:7::1", siteEvent("site-v6"))
+	require.Equal(t, http.StatusOK, r.status, "another /64: %s", r.body)
+}

@@ -16,7 +16,7 @@ import (
 
 // benchTake takes one event from a client's and a site's bucket per request, from parallel goroutines,
 // as ingestion does for POST /event, at rates nothing exceeds: 1,000 clients and 100 sites.
-func benchTake(b *testing.B, limiter ratelimit.Limiter) {
+func benchTake(b *testing.B, limiter limiter) {
 	limit := ratelimit.Limit{Rate: 1e9, Burst: 10 * time.Second}
 	b.ReportAllocs()
 	b.SetParallelism(32)

@@ -8,7 +8,6 @@
 package ratelimit
 
 import (
-	"context"
 	"errors"
 	"math"
 	"time"
@@ -40,15 +39,6 @@ type Cost struct {
 	Key   string
 	Limit Limit
 	N     int
-}
-
-// Limiter takes the tokens of a request from its buckets.
-type Limiter interface {
-	// Take takes every cost's tokens when each bucket holds them, and returns 0; otherwise it takes
-	// nothing and returns how long until every bucket will. It fails when the buckets cannot be read.
-	Take(ctx context.Context, costs []Cost) (time.Duration, error)
-	// Close releases what the limiter holds; Take then fails with ErrClosed.
-	Close()
 }
 
 // wait returns how many microseconds after now the bucket whose TAT is tat will hold c's tokens: zero

@@ -30,7 +30,8 @@ func NewMemory() *Memory {
 	return m
 }
 
-// Take takes every cost's tokens, or none and says how long to wait; see Limiter.
+// Take takes every cost's tokens when each bucket holds them, and returns 0; otherwise it takes nothing
+// and returns how long until every bucket will. Costs' keys must differ.
 func (m *Memory) Take(_ context.Context, costs []Cost) (time.Duration, error) {
 	now := m.now()
 	m.mu.Lock()

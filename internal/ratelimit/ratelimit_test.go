@@ -15,15 +15,20 @@ import (
 	"github.com/analytics-pipeline/analytics/internal/testenv"
 )
 
+// limiter is what both limiters do.
+type limiter interface {
+	Take(ctx context.Context, costs []ratelimit.Cost) (time.Duration, error)
+}
+
 // limiters returns a Memory and a Redis limiter (on the test Redis), closed when the test ends, and a
 // key prefix unique to the test.
-func limiters(t *testing.T) (map[string]ratelimit.Limiter, string) {
+func limiters(t *testing.T) (map[string]limiter, string) {
 	t.Helper()
 	client := testenv.RedisClient(t, testenv.Messaging(t))
 	memory, shared := ratelimit.NewMemory(), ratelimit.NewRedis(client)
 	t.Cleanup(memory.Close)
 	t.Cleanup(shared.Close)
-	return map[string]ratelimit.Limiter{"memory": memory, "redis": shared}, "test_" + uuid.NewString() + ":"
+	return map[string]limiter{"memory": memory, "redis": shared}, "test_" + uuid.NewString() + ":"
 }
 
 // TestTakeAllOrNothing runs one sequence of takes on both limiters, at a rate slow enough (one event a

@@ -57,8 +57,9 @@ func NewRedis(client redis.Scripter) *Redis {
 	return r
 }
 
-// Take takes every cost's tokens, or none and says how long to wait; see Limiter. It fails when Redis
-// does not answer within the client's timeouts, or ctx ends before the request is handed over.
+// Take takes every cost's tokens when each bucket holds them, and returns 0; otherwise it takes nothing
+// and returns how long until every bucket will. Costs' keys must differ. It fails when Redis does not
+// answer within the client's timeouts, or ctx ends before the request is handed over.
 func (r *Redis) Take(ctx context.Context, costs []Cost) (time.Duration, error) {
 	req := &takeRequest{costs: costs, done: make(chan struct{})}
 	r.closing.RLock()
