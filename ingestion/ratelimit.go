@@ -95,7 +95,7 @@ func (a *API) rateLimited(w http.ResponseWriter, r *http.Request, events []event
 	}
 	wait, err := a.limits.take(r.Context(), clientip.From(r), events)
 	if err != nil {
-		a.unavailable(w, err)
+		a.unavailable(w, r, err)
 		return true
 	}
 	if wait <= 0 {
