@@ -1,6 +1,7 @@
 package bots
 
 import (
+	"encoding/json"
 	"regexp"
 	"strings"
 )
@@ -12,14 +13,23 @@ type Entry struct {
 	ServerSide bool // left out as a server-side sender's
 }
 
-// List returns the embedded list.
+// List returns the embedded list with its example user agents.
 func List() ([]Entry, error) {
 	list, err := readList()
+	if err != nil {
+		return nil, err
+	}
+	var examples []struct {
+		Instances []string `json:"instances"`
+	}
+	if err := json.Unmarshal(listJSON, &examples); err != nil {
+		return nil, err
+	}
 	out := make([]Entry, len(list))
 	for i, e := range list {
-		out[i] = Entry{Pattern: e.Pattern, Instances: e.Instances, ServerSide: e.serverSide()}
+		out[i] = Entry{Pattern: e.Pattern, Instances: examples[i].Instances, ServerSide: e.serverSide()}
 	}
-	return out, err
+	return out, nil
 }
 
 // CrawlerFrameworks are the http-library entries kept as bots.

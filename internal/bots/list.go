@@ -23,11 +23,10 @@ var listJSON []byte
 const ListVersion = "v1.56.0"
 
 // entry is one element of the list: a regular expression (Go's syntax suits them) that matches the user
-// agents of one crawler, with the list's tags and example user agents.
+// agents of one crawler, with the list's tags. Its example user agents are left to the tests.
 type entry struct {
-	Pattern   string   `json:"pattern"`
-	Tags      []string `json:"tags"`
-	Instances []string `json:"instances"`
+	Pattern string   `json:"pattern"`
+	Tags    []string `json:"tags"`
 }
 
 // httpLibraryTag marks the list's entries for HTTP client libraries and command-line tools.
