@@ -1,6 +1,7 @@
 package ingestion_test
 
 import (
+	"bytes"
 	"io"
 	"log/slog"
 	"net/http"
@@ -112,4 +113,35 @@ func TestBotFilteringOff(t *testing.T) {
 	require.False(t, s.streamEvent(t, a.QueuedID, a.EventID).Bot)
 	dropped, kept := api.BotEvents()
 	require.Equal(t, [2]uint64{0, 0}, [2]uint64{dropped, kept})
+}
+
+// BenchmarkPostEventBots measures POST /event over a broker that costs nothing, without bot filtering
+// and with it, for a browser's request (classified, then published) and a bot's (dropped).
+func BenchmarkPostEventBots(b *testing.B) {
+	body := []byte(eventJSON(nil))
+	for _, bc := range []struct {
+		name      string
+		filter    bool
+		userAgent string
+	}{
+		{"off/chrome", false, chromeUA}, {"on/chrome", true, chromeUA}, {"on/googlebot", true, googlebotUA},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			api := ingestion.NewAPI(nopPublisher{}, "bench", nil, slog.New(slog.DiscardHandler))
+			b.Cleanup(api.Close)
+			require.NoError(b, api.FilterBots(ingestion.BotConfig{Filter: bc.filter}))
+			handler := api.Routes()
+			b.ReportAllocs()
+			for b.Loop() {
+				req := httptest.NewRequest(http.MethodPost, "/event", bytes.NewReader(body))
+				req.Header.Set("Content-Type", jsonType)
+				req.Header.Set("User-Agent", bc.userAgent)
+				rec := httptest.NewRecorder()
+				handler.ServeHTTP(rec, req)
+				if rec.Code != http.StatusOK {
+					b.Fatal(rec.Code, rec.Body.String())
+				}
+			}
+		})
+	}
 }
