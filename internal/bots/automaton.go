@@ -3,6 +3,7 @@ package bots
 import (
 	"errors"
 	"math"
+	"slices"
 )
 
 // word is a string for the automaton to find: a literal of a pattern (regexp < 0), whose presence makes a
@@ -58,13 +59,18 @@ func newAutomaton(words []word) (*automaton, error) {
 	}
 	a.width = width
 
-	// The trie of the words: goto_[s*width+c] is s's child by class c, or -1.
-	goto_ := make([]int32, width)
+	// The trie of the words: goto_[s*width+c] is s's child by class c, or -1. Allocated once, at its
+	// size: the table is the largest thing built here.
+	states := trieSize(words)
+	if states > int(stateMask)+1 {
+		return nil, errTooLarge
+	}
+	goto_ := make([]int32, states*width)
 	for i := range goto_ {
 		goto_[i] = -1
 	}
-	out := []uint8{outNone}
-	cand := []uint64{0}
+	out := make([]uint8, 1, states)
+	cand := make([]uint64, 1, states)
 	for _, w := range words {
 		s := int32(0)
 		for i := range len(w.text) {
@@ -73,9 +79,6 @@ func newAutomaton(words []word) (*automaton, error) {
 				goto_[s*int32(width)+c] = int32(len(out))
 				out = append(out, outNone)
 				cand = append(cand, 0)
-				for range width {
-					goto_ = append(goto_, -1)
-				}
 			}
 			s = goto_[s*int32(width)+c]
 		}
@@ -84,9 +87,6 @@ func newAutomaton(words []word) (*automaton, error) {
 		} else {
 			cand[s] |= 1 << w.regexp
 		}
-	}
-	if len(out) > int(stateMask)+1 {
-		return nil, errTooLarge
 	}
 
 	// Breadth first, each state takes the outputs of its longest proper suffix that is a state (fail),
@@ -145,6 +145,26 @@ func newAutomaton(words []word) (*automaton, error) {
 		}
 	}
 	return a, nil
+}
+
+// trieSize returns the number of states of the trie of words: the root and one per distinct non-empty
+// prefix.
+func trieSize(words []word) int {
+	texts := make([]string, len(words))
+	for i, w := range words {
+		texts[i] = w.text
+	}
+	slices.Sort(texts)
+	n, prev := 1, ""
+	for _, t := range texts {
+		common := 0
+		for common < len(t) && common < len(prev) && t[common] == prev[common] {
+			common++
+		}
+		n += len(t) - common
+		prev = t
+	}
+	return n
 }
 
 // scan reads textStart, text and textEnd. It returns true as soon as a bot's literal is found;
