@@ -6,11 +6,12 @@ import (
 	"sync"
 )
 
-// Cache bounds: browsers send few distinct user agents, so a few thousand cover nearly every request;
-// a longer user agent than maxCachedLen is classified each time, so that one entry stays small.
+// Bounds: browsers send few distinct user agents, so a few thousand cover nearly every request. A user
+// agent is classified by its first maxUserAgent bytes (browsers' take a few hundred), so that neither a
+// request's classification nor a cache entry grows with a huge header.
 const (
 	cacheEntries = 4096
-	maxCachedLen = 1024
+	maxUserAgent = 1024
 )
 
 // lru holds the latest answers for the most recently seen user agents.

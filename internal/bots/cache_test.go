@@ -11,7 +11,7 @@ import (
 )
 
 // The cache answers as the automaton does, holds at most CacheEntries user agents, forgets the least
-// recently used first, and keeps no user agent too long to be a browser's.
+// recently used first, and keeps no more of a user agent than is classified.
 func TestCache(t *testing.T) {
 	t.Parallel()
 	c, err := bots.New()
@@ -31,8 +31,12 @@ func TestCache(t *testing.T) {
 	require.False(t, ok, "the least recently used user agent is forgotten first")
 	require.False(t, c.IsBot(chromeWindows))
 
-	long := strings.Repeat("x", 2000) + " Googlebot/2.1"
+	// A user agent is read up to its first kilobyte, and kept in the cache only so far.
+	long := googlebot + strings.Repeat("x", 2000)
 	require.True(t, c.IsBot(long))
 	_, ok = c.Cached(long)
 	require.False(t, ok)
+	_, ok = c.Cached(long[:bots.MaxUserAgent])
+	require.True(t, ok)
+	require.False(t, c.IsBot(strings.Repeat("x", bots.MaxUserAgent)+googlebot))
 }

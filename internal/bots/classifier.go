@@ -52,13 +52,11 @@ func New() (*Classifier, error) {
 	return c, nil
 }
 
-// IsBot reports whether userAgent is a known crawler's, headless browser's or monitoring tool's. An empty
-// user agent, and those of HTTP client libraries (curl, python-requests, Go-http-client, ...), are not:
-// servers post events with them.
+// IsBot reports whether userAgent, read up to its first maxUserAgent bytes, is a known crawler's,
+// headless browser's or monitoring tool's. An empty user agent, and those of HTTP client libraries
+// (curl, python-requests, Go-http-client, ...), are not: servers post events with them.
 func (c *Classifier) IsBot(userAgent string) bool {
-	if len(userAgent) > maxCachedLen {
-		return c.classify(userAgent)
-	}
+	userAgent = userAgent[:min(len(userAgent), maxUserAgent)]
 	if bot, ok := c.cache.get(userAgent); ok {
 		return bot
 	}

@@ -92,3 +92,6 @@ func (c *Classifier) Cached(userAgent string) (int, bool) {
 
 // CacheEntries is the most answers the cache holds.
 const CacheEntries = cacheEntries
+
+// MaxUserAgent is how much of a user agent is classified.
+const MaxUserAgent = maxUserAgent
