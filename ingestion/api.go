@@ -22,10 +22,6 @@ const maxBatch = 500
 // retryAfterSeconds is what a 503 asks the client to wait before trying again.
 const retryAfterSeconds = "1"
 
-// requestIDHeader carries the client's request id, which a message of one request takes as its
-// correlation id.
-const requestIDHeader = "X-Request-Id"
-
 // API holds the handlers' dependencies.
 type API struct {
 	packer  *packer
@@ -75,12 +71,12 @@ func (a *API) postEvent(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, *buf)
 		return
 	}
-	res, err := a.packer.publish(r.Context(), events, r.Header.Get(requestIDHeader))
+	res, err := a.packer.publish(r.Context(), events, httpapi.RequestID(r))
 	if err == nil {
 		err = res.err(0)
 	}
 	if err != nil {
-		a.unavailable(w, err)
+		a.unavailable(w, r, err)
 		return
 	}
 	*buf = appendAccepted((*buf)[:0], res.queuedID(0), e.EventID)
@@ -96,8 +92,8 @@ func newEventID() string {
 // cause is one a retry can get past: the broker down or full, ingestion stopping, or a message refused
 // as too large, which only a broker limit below ingestion's maxMessageBytes causes (a configuration to
 // fix, not the client's events: every valid event fits).
-func (a *API) unavailable(w http.ResponseWriter, err error) {
-	a.log.Error("events not queued", "err", err)
+func (a *API) unavailable(w http.ResponseWriter, r *http.Request, err error) {
+	httpapi.LogError(a.log, w, r, "events not queued", "err", err)
 	w.Header().Set("Retry-After", retryAfterSeconds)
 	httpapi.WriteError(w, http.StatusServiceUnavailable, notQueuedReason(err)+"; retry later")
 }

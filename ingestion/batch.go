@@ -40,18 +40,18 @@ func (a *API) postEvents(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, *buf)
 		return
 	}
-	res, err := a.packer.publish(r.Context(), batch.events, r.Header.Get(requestIDHeader))
+	res, err := a.packer.publish(r.Context(), batch.events, httpapi.RequestID(r))
 	if err != nil {
-		a.unavailable(w, err)
+		a.unavailable(w, r, err)
 		return
 	}
 	failed, firstErr := res.failed()
 	if failed == len(batch.events) {
-		a.unavailable(w, firstErr)
+		a.unavailable(w, r, firstErr)
 		return
 	}
 	if failed > 0 {
-		a.log.Error("events of a request not queued", "not_queued", failed, "queued", len(batch.events)-failed, "err", firstErr)
+		httpapi.LogError(a.log, w, r, "events of a request not queued", "not_queued", failed, "queued", len(batch.events)-failed, "err", firstErr)
 	}
 	*buf = appendBatchAccepted((*buf)[:0], &batch, res)
 	writeJSON(w, http.StatusOK, *buf)

@@ -56,25 +56,34 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64, buf *[]byte) 
 			return nil, &errBody{http.StatusUnsupportedMediaType, fmt.Sprintf("content type %q is not supported: send application/json", ct)}
 		}
 	}
-	// A body of known length within the limit cannot outgrow it: net/http reads no further.
+	// A body declared larger than the limit is refused before a byte of it is read: waiting for it would
+	// hold the connection until the server's read timeout. A body of known length within the limit cannot
+	// outgrow it: net/http reads no further.
+	if r.ContentLength > limit {
+		return nil, tooLarge(limit)
+	}
 	var reader io.Reader = r.Body
-	if n := r.ContentLength; n < 0 || n > limit {
+	if n := r.ContentLength; n < 0 {
 		reader = http.MaxBytesReader(w, r.Body, limit)
 	} else if int(n) >= cap(*buf) {
 		*buf = make([]byte, 0, n+1)
 	}
 	body, err := readAll(reader, *buf)
 	*buf = body
-	var tooLarge *http.MaxBytesError
+	var maxBytes *http.MaxBytesError
 	switch {
-	case errors.As(err, &tooLarge):
-		return nil, &errBody{http.StatusRequestEntityTooLarge, fmt.Sprintf("request body is larger than %d bytes", limit)}
+	case errors.As(err, &maxBytes):
+		return nil, tooLarge(limit)
 	case err != nil:
 		return nil, &errBody{http.StatusBadRequest, "cannot read request body: " + err.Error()}
 	case len(body) == 0:
 		return nil, &errBody{http.StatusBadRequest, "request body is empty"}
 	}
 	return body, nil
+}
+
+func tooLarge(limit int64) *errBody {
+	return &errBody{http.StatusRequestEntityTooLarge, fmt.Sprintf("request body is larger than %d bytes", limit)}
 }
 
 // readAll is io.ReadAll appending to b.

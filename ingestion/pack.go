@@ -16,7 +16,7 @@ type packRequest struct {
 	// payload of a message of these events alone.
 	encoded   []byte
 	ends      []int  // where each event's JSON and comma end in encoded
-	requestID string // the client's X-Request-Id, if it sent one
+	requestID string // the request's id (httpapi.RequestID), "" when it has none
 	done      chan packResult
 	msgOf     []int // set by the writer: the index in the pack's messages of each event's message
 }

@@ -1,37 +1,23 @@
 package ingestion
 
 import (
-	"fmt"
-	"os"
-
-	"github.com/ThreeDotsLabs/watermill"
-	chimw "github.com/go-chi/chi/v5/middleware"
+	"github.com/analytics-pipeline/analytics/internal/httpapi"
 )
 
-// requestIDs names requests as chi's RequestID middleware does, host/random-counter, but only when
-// asked: a request id becomes the correlation id of a message that carries one request and goes nowhere
-// else, so making one for every request would be wasted.
-type requestIDs struct {
-	prefix string
-}
+// requestIDs gives a message that carries a single request that request's id as its correlation id:
+// the id httpapi.RequestID found, or one made only now. With debug logging off a request id goes
+// nowhere else, so making one for every request would be wasted.
+type requestIDs struct{}
 
 func newRequestIDs() requestIDs {
-	host, err := os.Hostname()
-	if host == "" || err != nil {
-		host = "localhost"
-	}
-	return requestIDs{prefix: host + "/" + watermill.NewShortUUID()[:10]}
+	return requestIDs{}
 }
 
-// maxClientRequestID is the longest X-Request-Id kept as a correlation id. The header may be as large as
-// the server's header limit (1 MiB by default), and a message carries its correlation id in its
-// metadata: an id of hundreds of kilobytes would push a message past the broker's message limit.
-const maxClientRequestID = 200
-
-// get returns the client's id when it sent one of at most maxClientRequestID bytes, a new one otherwise.
-func (r requestIDs) get(client string) string {
-	if client != "" && len(client) <= maxClientRequestID {
-		return client
+// get returns id, the request's id (sane and bounded, see httpapi.SaneRequestID), or a new one when it
+// has none.
+func (requestIDs) get(id string) string {
+	if id != "" {
+		return id
 	}
-	return fmt.Sprintf("%s-%06d", r.prefix, chimw.NextRequestID())
+	return httpapi.NewRequestID()
 }

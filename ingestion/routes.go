@@ -10,11 +10,11 @@ import (
 )
 
 // Routes returns the ingestion HTTP API; a handler finds the client's address with clientip.From.
-// Request ids are not made per request by middleware: the packer makes one only for a message that
-// carries a single request, the only place it goes.
+// Request ids are made per request only when debug logging is on (httpapi.Log); otherwise the packer
+// makes one only for a message that carries a single request, and an error line for its request.
 func (a *API) Routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(httpapi.Recoverer, clientip.Middleware(a.trusted))
+	r.Use(httpapi.Log(a.log), httpapi.Recoverer, clientip.Middleware(a.trusted))
 	r.NotFound(httpapi.NotFound)
 	r.MethodNotAllowed(httpapi.MethodNotAllowed)
 	r.Get("/health", httpapi.Health)

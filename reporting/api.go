@@ -89,12 +89,12 @@ func (a *API) getStats(w http.ResponseWriter, r *http.Request) {
 	if body == nil {
 		stats, err := a.stats.Stats(r.Context(), siteID, day)
 		if err != nil {
-			a.log.Error("read stats", "err", err)
+			httpapi.LogError(a.log, w, r, "read stats", "err", err)
 			httpapi.WriteError(w, http.StatusServiceUnavailable, "statistics are unavailable; retry later")
 			return
 		}
 		if body, err = httpapi.EncodeJSON(toResponse(siteID, day, stats)); err != nil {
-			a.log.Error("encode stats", "err", err)
+			httpapi.LogError(a.log, w, r, "encode stats", "err", err)
 			httpapi.WriteError(w, http.StatusInternalServerError, "internal error")
 			return
 		}

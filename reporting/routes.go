@@ -4,7 +4,6 @@ import (
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
-	"github.com/go-chi/chi/v5/middleware"
 
 	"github.com/analytics-pipeline/analytics/internal/httpapi"
 )
@@ -12,7 +11,7 @@ import (
 // Routes returns the reporting HTTP API.
 func (a *API) Routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(middleware.RequestID, httpapi.Recoverer)
+	r.Use(httpapi.Log(a.log), httpapi.Recoverer)
 	r.NotFound(httpapi.NotFound)
 	r.MethodNotAllowed(httpapi.MethodNotAllowed)
 	r.Get("/health", httpapi.Health)

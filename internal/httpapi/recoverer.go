@@ -14,7 +14,7 @@ func Recoverer(next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				slog.Error("handler panicked", "panic", v, "path", r.URL.Path, "stack", string(debug.Stack()))
+				LogError(slog.Default(), w, r, "handler panicked", "panic", v, "stack", string(debug.Stack()))
 				WriteError(w, http.StatusInternalServerError, "internal error")
 			}
 		}()
