@@ -64,7 +64,6 @@ func TestIsBot(t *testing.T) {
 		{name: "okhttp", userAgent: "okhttp/4.12.0"},
 		{name: "apache_httpclient", userAgent: "Apache-HttpClient/4.5.14 (Java/17.0.13)"},
 		{name: "segment_node_sdk", userAgent: "analytics-node-next/latest"},
-		{name: "rudderstack_node_sdk", userAgent: "RudderLabs/rudder-sdk-node"},
 		{name: "cloudfront_forwarding", userAgent: "Amazon CloudFront"},
 	}
 	for _, tc := range cases {
