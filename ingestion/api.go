@@ -30,6 +30,7 @@ type API struct {
 	now     func() time.Time
 	buffers buffers
 	trusted clientip.Trusted
+	bots    *botFilter
 }
 
 // NewAPI returns handlers that publish events on topic; ready reports whether the broker answers. Close
@@ -45,7 +46,8 @@ func (a *API) Close() {
 	a.packer.close()
 }
 
-// postEvent accepts one event and answers 200 only once the broker holds it.
+// postEvent accepts one event and answers 200 only once the broker holds it; a bot's event that is
+// dropped (see botFilter.screen) gets the same answer at once, with an empty queued_id.
 func (a *API) postEvent(w http.ResponseWriter, r *http.Request) {
 	buf := a.buffers.get()
 	defer a.buffers.put(buf)
@@ -62,7 +64,14 @@ func (a *API) postEvent(w http.ResponseWriter, r *http.Request) {
 	if e.EventID == "" {
 		e.EventID = newEventID()
 	}
-	res, err := a.packer.publish(r.Context(), []event.Event{e}, httpapi.RequestID(r))
+	events := []event.Event{e}
+	if a.bots.screen(r, events) {
+		w.Header().Set(droppedHeader, "bot")
+		*buf = appendAccepted((*buf)[:0], "", e.EventID)
+		writeJSON(w, http.StatusOK, *buf)
+		return
+	}
+	res, err := a.packer.publish(r.Context(), events, httpapi.RequestID(r))
 	if err == nil {
 		err = res.err(0)
 	}
