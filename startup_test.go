@@ -172,7 +172,7 @@ func runToExit(t *testing.T, binary string, env []string) (int, string) {
 // topic.
 func serviceEnv(t *testing.T) []string {
 	name := serviceName(t)
-	return []string{"INGESTION_PORT=0", "REPORTING_PORT=0", "LOG_LEVEL=info",
+	return []string{"INGESTION_PORT=0", "REPORTING_PORT=0", "METRICS_PORT=0", "LOG_LEVEL=info",
 		"REDIS_STREAM_NAME=" + name, "REDIS_CONSUMER_GROUP=" + name, "POISON_TOPIC=" + name}
 }
 

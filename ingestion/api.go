@@ -30,6 +30,7 @@ type API struct {
 	now     func() time.Time
 	buffers buffers
 	trusted clientip.Trusted
+	bots    *botFilter
 	limits  *rateLimits // nil: no rate limits
 }
 
@@ -49,7 +50,8 @@ func (a *API) Close() {
 	}
 }
 
-// postEvent accepts one event and answers 200 only once the broker holds it.
+// postEvent accepts one event and answers 200 only once the broker holds it; a bot's event that is
+// dropped (see botFilter.screen) gets the same answer at once, with an empty queued_id.
 func (a *API) postEvent(w http.ResponseWriter, r *http.Request) {
 	buf := a.buffers.get()
 	defer a.buffers.put(buf)
@@ -67,6 +69,12 @@ func (a *API) postEvent(w http.ResponseWriter, r *http.Request) {
 		e.EventID = newEventID()
 	}
 	events := []event.Event{e}
+	if a.bots.screen(r, events) {
+		w.Header().Set(droppedHeader, "bot")
+		*buf = appendAccepted((*buf)[:0], "", e.EventID)
+		writeJSON(w, http.StatusOK, *buf)
+		return
+	}
 	if a.rateLimited(w, r, events) {
 		return
 	}

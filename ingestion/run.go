@@ -19,6 +19,7 @@ type Config struct {
 	Port            int              `env:"INGESTION_PORT" envDefault:"3000"`
 	ShutdownTimeout time.Duration    `env:"SHUTDOWN_TIMEOUT" envDefault:"15s"`
 	TrustedProxies  clientip.Trusted `env:"TRUSTED_PROXIES" envDefault:""`
+	Bots            BotConfig        `envPrefix:""`
 	RateLimit       RateLimitConfig  `envPrefix:""`
 	Messaging       messaging.Config `envPrefix:""`
 }
@@ -88,5 +89,8 @@ func ServeOn(ctx context.Context, cfg Config, ln net.Listener, broker *messaging
 	api.limits = newRateLimits(cfg.RateLimit, broker)
 	defer api.Close()
 	api.TrustProxies(cfg.TrustedProxies)
+	if err := api.FilterBots(cfg.Bots); err != nil {
+		return err
+	}
 	return httpapi.Serve(ctx, ln, api.Routes(), cfg.ShutdownTimeout, log)
 }

@@ -32,7 +32,7 @@ type backend interface {
 	newSubscriber(consumer string, logger watermill.LoggerAdapter) (message.Subscriber, error)
 	ready(ctx context.Context) error
 	resume(ctx context.Context, consumers []string) (int, error)
-	status(ctx context.Context) (slog.Value, error)
+	status(ctx context.Context) (queueStatus, error)
 	drain(ctx context.Context) error
 	close() error
 }
@@ -147,7 +147,11 @@ func (b *Broker) Resume(ctx context.Context, consumers []string) (int, error) {
 // Status describes the queue for a log line: length, pending and lag with Redis, lag with Kafka, messages
 // not yet acknowledged with memory.
 func (b *Broker) Status(ctx context.Context) (slog.Value, error) {
-	return b.backend.status(ctx)
+	status, err := b.backend.status(ctx)
+	if err != nil {
+		return slog.Value{}, err
+	}
+	return status.LogValue(), nil
 }
 
 // Drain waits until every message published through this broker has been acknowledged, or ctx ends. Only

@@ -2,7 +2,6 @@ package messaging
 
 import (
 	"context"
-	"log/slog"
 
 	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
@@ -38,7 +37,7 @@ func (k *kafkaBackend) resume(context.Context, []string) (int, error) {
 	return 0, nil
 }
 
-func (k *kafkaBackend) status(ctx context.Context) (slog.Value, error) {
+func (k *kafkaBackend) status(ctx context.Context) (queueStatus, error) {
 	done := make(chan struct{})
 	var (
 		status KafkaGroupStatus
@@ -51,12 +50,12 @@ func (k *kafkaBackend) status(ctx context.Context) (slog.Value, error) {
 	select {
 	case <-done:
 	case <-ctx.Done():
-		return slog.Value{}, ctx.Err()
+		return nil, ctx.Err()
 	}
 	if err != nil {
-		return slog.Value{}, err
+		return nil, err
 	}
-	return status.LogValue(), nil
+	return status, nil
 }
 
 func (k *kafkaBackend) drain(context.Context) error {

@@ -3,7 +3,6 @@ package messaging
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -85,8 +84,8 @@ func (m *memoryBackend) resume(context.Context, []string) (int, error) {
 	return 0, nil
 }
 
-func (m *memoryBackend) status(context.Context) (slog.Value, error) {
-	return slog.GroupValue(slog.Int64("unacknowledged", m.unacked.Load())), nil
+func (m *memoryBackend) status(context.Context) (queueStatus, error) {
+	return memoryStatus{unacknowledged: m.unacked.Load()}, nil
 }
 
 func (m *memoryBackend) drain(ctx context.Context) error {

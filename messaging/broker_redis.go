@@ -2,7 +2,6 @@ package messaging
 
 import (
 	"context"
-	"log/slog"
 
 	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
@@ -44,12 +43,8 @@ func (r *redisBackend) resume(ctx context.Context, consumers []string) (int, err
 	return ReclaimOwn(ctx, r.client, r.cfg, consumers)
 }
 
-func (r *redisBackend) status(ctx context.Context) (slog.Value, error) {
-	status, err := QueueStatus(ctx, r.client, r.cfg.Stream, r.cfg.ConsumerGroup)
-	if err != nil {
-		return slog.Value{}, err
-	}
-	return status.LogValue(), nil
+func (r *redisBackend) status(ctx context.Context) (queueStatus, error) {
+	return QueueStatus(ctx, r.client, r.cfg.Stream, r.cfg.ConsumerGroup)
 }
 
 func (r *redisBackend) drain(context.Context) error {

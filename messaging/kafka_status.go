@@ -1,6 +1,7 @@
 package messaging
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 
@@ -55,6 +56,11 @@ func KafkaQueueStatus(cfg Config) (KafkaGroupStatus, error) {
 	}
 	status.Partitions = len(partitions)
 	committed, err := admin.ListConsumerGroupOffsets(cfg.KafkaConsumerGroup, map[string][]int32{cfg.KafkaTopic: partitions})
+	if errors.Is(err, sarama.ErrGroupIDNotFound) {
+		// No processor has joined the group yet (some servers say so, others answer with no offsets):
+		// it has committed nothing, and everything is lag.
+		committed, err = &sarama.OffsetFetchResponse{}, nil
+	}
 	if err != nil {
 		return status, fmt.Errorf("offsets of group %s: %w", cfg.KafkaConsumerGroup, err)
 	}

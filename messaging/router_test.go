@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -33,7 +34,9 @@ type routerEnv struct {
 	client *redis.Client
 	pool   *pgxpool.Pool
 	calls  atomic.Int64
-	stop   func()
+	// reg holds the router's metrics (WithRouterMetrics).
+	reg  *prometheus.Registry
+	stop func()
 }
 
 // startRouter runs a router whose only handler counts its calls and then runs handle.
@@ -45,7 +48,7 @@ func startRouter(t *testing.T, handle func(msg *message.Message, call int64) err
 // startRouterOn is startRouter with cfg, its subscriber built with opts.
 func startRouterOn(t *testing.T, cfg messaging.Config, handle func(msg *message.Message, call int64) error, opts ...messaging.SubscriberOption) *routerEnv {
 	t.Helper()
-	env := &routerEnv{cfg: cfg, pool: testenv.Database(t)}
+	env := &routerEnv{cfg: cfg, pool: testenv.Database(t), reg: prometheus.NewRegistry()}
 	require.NoError(t, messaging.CreatePoisonTable(context.Background(), env.pool, env.cfg.PoisonTopic))
 	env.client = testenv.RedisClient(t, env.cfg)
 	db := stdlib.OpenDBFromPool(env.pool)
@@ -54,7 +57,7 @@ func startRouterOn(t *testing.T, cfg messaging.Config, handle func(msg *message.
 
 	poison, err := messaging.NewPostgresPoisonPublisher(db, logger)
 	require.NoError(t, err)
-	router, err := messaging.NewRouter(env.cfg, poison, 10*time.Second, logger)
+	router, err := messaging.NewRouter(env.cfg, poison, 10*time.Second, logger, messaging.WithRouterMetrics(env.reg))
 	require.NoError(t, err)
 	sub, err := messaging.NewRedisSubscriber(env.cfg, testenv.RedisClient(t, env.cfg), messaging.ConsumerNames(env.cfg, 1)[0], logger, opts...)
 	require.NoError(t, err)

@@ -2,6 +2,7 @@ package processor
 
 import (
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/analytics-pipeline/analytics/internal/envdefault"
@@ -38,6 +39,10 @@ type Config struct {
 	RetentionInterval time.Duration `env:"RETENTION_INTERVAL" envDefault:"1h"`
 	// RetentionBatchSize bounds the raw events one retention transaction deletes.
 	RetentionBatchSize int `env:"RETENTION_BATCH_SIZE" envDefault:"5000"`
+
+	// MetricsPort is the port of the processor's GET /metrics and GET /health (Run); 0 picks a free port,
+	// which the log names, and is what a config built in code gets.
+	MetricsPort int `env:"METRICS_PORT" envDefault:"9464" zero:"valid"`
 }
 
 // SetDefaults gives the zero fields, the messaging settings included, the defaults their envDefault tags
@@ -61,6 +66,8 @@ func (c Config) Validate() error {
 		return errors.New("RAW_EVENTS_RETENTION must not be negative (0 keeps raw events forever)")
 	case c.RetentionInterval <= 0 || c.RetentionBatchSize < 1:
 		return errors.New("RETENTION_INTERVAL and RETENTION_BATCH_SIZE must be positive")
+	case c.MetricsPort < 0 || c.MetricsPort > 65535:
+		return fmt.Errorf("METRICS_PORT=%d: not a port", c.MetricsPort)
 	}
 	return c.Messaging.Validate()
 }

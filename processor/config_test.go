@@ -70,3 +70,40 @@ func TestRetentionDefaultsToKeepingEverything(t *testing.T) {
 	require.Zero(t, cfg.RawEventsRetention)
 	require.Equal(t, time.Hour, cfg.RetentionInterval)
 }
+
+func TestValidateRejectsAMetricsPortThatIsNotAPort(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name    string
+		port    int
+		wantErr string
+	}{
+		{name: "negative", port: -1, wantErr: "METRICS_PORT=-1"},
+		{name: "above_65535", port: 65536, wantErr: "METRICS_PORT=65536"},
+		{name: "zero_picks_a_free_port", port: 0},
+		{name: "highest", port: 65535},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			var cfg processor.Config
+			cfg.SetDefaults()
+			cfg.MetricsPort = tc.port
+			if tc.wantErr == "" {
+				require.NoError(t, cfg.Validate())
+				return
+			}
+			require.ErrorContains(t, cfg.Validate(), tc.wantErr)
+		})
+	}
+}
+
+func TestMetricsPortDefaultsTo9464FromTheEnvironmentAndZeroInCode(t *testing.T) {
+	t.Parallel()
+	cfg, err := env.ParseAsWithOptions[processor.Config](env.Options{Environment: map[string]string{}})
+	require.NoError(t, err)
+	require.Equal(t, 9464, cfg.MetricsPort)
+	var inCode processor.Config
+	inCode.SetDefaults()
+	require.Zero(t, inCode.MetricsPort, "a config built in code listens on a free port, so tests never collide")
+}

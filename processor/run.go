@@ -12,6 +12,7 @@ import (
 	"github.com/ThreeDotsLabs/watermill"
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/analytics-pipeline/analytics/internal/database"
 	"github.com/analytics-pipeline/analytics/messaging"
@@ -22,34 +23,26 @@ import (
 // answers 57014, is normally the one that ends a slow statement.
 const applyMargin = 5 * time.Second
 
-// Run builds the configured broker and runs a processor on it until ctx is cancelled.
-func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
-	cfg.SetDefaults()
-	if err := cfg.Validate(); err != nil {
-		return fmt.Errorf("config: %w", err)
-	}
-	broker, err := messaging.NewBroker(cfg.Messaging, log)
-	if err != nil {
-		return err
-	}
-	defer broker.Close()
-	return New(cfg, broker, log).Run(ctx)
-}
-
 // Processor consumes the events' topic through a broker and projects the events into Postgres.
 type Processor struct {
-	cfg     Config
-	broker  *messaging.Broker
-	log     *slog.Logger
-	handled atomic.Int64
-	running chan struct{}
+	cfg        Config
+	broker     *messaging.Broker
+	log        *slog.Logger
+	registerer prometheus.Registerer
+	handled    atomic.Int64
+	running    chan struct{}
 }
 
 // New returns a processor reading through broker, which the caller owns (and may share with ingestion in
-// the same process). cfg.Messaging must be the configuration broker was built from.
-func New(cfg Config, broker *messaging.Broker, log *slog.Logger) *Processor {
+// the same process). cfg.Messaging must be the configuration broker was built from. It serves no HTTP:
+// Serve does, or, in a process of several services, the caller serves the registry given WithMetrics.
+func New(cfg Config, broker *messaging.Broker, log *slog.Logger, opts ...Option) *Processor {
 	cfg.SetDefaults()
-	return &Processor{cfg: cfg, broker: broker, log: log, running: make(chan struct{})}
+	p := &Processor{cfg: cfg, broker: broker, log: log, running: make(chan struct{})}
+	for _, opt := range opts {
+		opt(p)
+	}
+	return p
 }
 
 // Running is closed once every subscriber of the processor has subscribed.
@@ -72,6 +65,18 @@ func (p *Processor) Run(ctx context.Context) error {
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
+	// Metrics are there from the start, the queue's gauges too: a scrape tells that a processor waits.
+	metrics, err := newBatchMetrics(p.registerer)
+	if err != nil {
+		return err
+	}
+	if p.registerer != nil {
+		queue := messaging.NewQueueCollector(p.broker)
+		if err := p.registerer.Register(queue); err != nil {
+			return fmt.Errorf("register queue metrics: %w", err)
+		}
+		defer p.registerer.Unregister(queue)
+	}
 	cfg.DatabaseURL = database.WithStatementTimeout(cfg.DatabaseURL, cfg.StatementTimeout)
 	pool, err := database.OpenCurrent(ctx, cfg.DatabaseURL, 0, log)
 	if err != nil {
@@ -93,7 +98,7 @@ func (p *Processor) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	router, err := messaging.NewRouter(cfg.Messaging, poison, cfg.ShutdownTimeout, wmLog)
+	router, err := messaging.NewRouter(cfg.Messaging, poison, cfg.ShutdownTimeout, wmLog, messaging.WithRouterMetrics(p.registerer))
 	if err != nil {
 		return err
 	}
@@ -103,7 +108,7 @@ func (p *Processor) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	batcher := NewBatcher(NewStore(pool), cfg.BatchSize, cfg.BatchWait, cfg.Writers, cfg.StatementTimeout+applyMargin)
+	batcher := NewBatcher(measuredApplier{NewStore(pool), metrics}, cfg.BatchSize, cfg.BatchWait, cfg.Writers, cfg.StatementTimeout+applyMargin)
 	handler := NewHandler(batcher, cfg.MaxMessageEvents)
 	handle := func(msg *message.Message) error {
 		err := handler.Handle(msg)

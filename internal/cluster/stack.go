@@ -59,8 +59,9 @@ func NewStack(dir, binDir, broker string, env ...string) (*Stack, error) {
 	if s.Postgres, err = StartPostgres(filepath.Join(dir, "postgres"), ports[0]); err != nil {
 		return s, err
 	}
+	// Every processor of the stack picks a free metrics port: several run side by side.
 	s.Env = []string{"DATABASE_URL=" + s.Postgres.URL, "BROKER=" + broker,
-		fmt.Sprint("INGESTION_PORT=", ports[2]), fmt.Sprint("REPORTING_PORT=", ports[3])}
+		fmt.Sprint("INGESTION_PORT=", ports[2]), fmt.Sprint("REPORTING_PORT=", ports[3]), "METRICS_PORT=0"}
 	switch broker {
 	case BrokerRedis:
 		redisDir := filepath.Join(dir, "redis")
