@@ -31,6 +31,7 @@ type API struct {
 	buffers buffers
 	trusted clientip.Trusted
 	bots    *botFilter
+	limits  *rateLimits // nil: no rate limits
 }
 
 // NewAPI returns handlers that publish events on topic; ready reports whether the broker answers. Close
@@ -44,6 +45,9 @@ func NewAPI(publisher message.Publisher, topic string, ready func(context.Contex
 // 503 with Retry-After, nothing queued.
 func (a *API) Close() {
 	a.packer.close()
+	if a.limits != nil {
+		a.limits.limiter.Close()
+	}
 }
 
 // postEvent accepts one event and answers 200 only once the broker holds it; a bot's event that is
@@ -69,6 +73,9 @@ func (a *API) postEvent(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set(droppedHeader, "bot")
 		*buf = appendAccepted((*buf)[:0], "", e.EventID)
 		writeJSON(w, http.StatusOK, *buf)
+		return
+	}
+	if a.rateLimited(w, r, events) {
 		return
 	}
 	res, err := a.packer.publish(r.Context(), events, httpapi.RequestID(r))

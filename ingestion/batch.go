@@ -40,6 +40,9 @@ func (a *API) postEvents(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, *buf)
 		return
 	}
+	if a.rateLimited(w, r, batch.events) {
+		return
+	}
 	res, err := a.packer.publish(r.Context(), batch.events, httpapi.RequestID(r))
 	if err != nil {
 		a.unavailable(w, r, err)

@@ -20,6 +20,7 @@ type Config struct {
 	ShutdownTimeout time.Duration    `env:"SHUTDOWN_TIMEOUT" envDefault:"15s"`
 	TrustedProxies  clientip.Trusted `env:"TRUSTED_PROXIES" envDefault:""`
 	Bots            BotConfig        `envPrefix:""`
+	RateLimit       RateLimitConfig  `envPrefix:""`
 	Messaging       messaging.Config `envPrefix:""`
 }
 
@@ -33,6 +34,9 @@ func (c Config) Validate() error {
 	}
 	if err := c.TrustedProxies.Validate(); err != nil {
 		return fmt.Errorf("TRUSTED_PROXIES: %w", err)
+	}
+	if err := c.RateLimit.Validate(); err != nil {
+		return err
 	}
 	return c.Messaging.Validate()
 }
@@ -51,6 +55,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 func Serve(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger) error {
 	defer ln.Close()
 	cfg.Messaging.SetDefaults()
+	cfg.RateLimit.SetDefaults()
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
@@ -70,6 +75,7 @@ func Serve(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger) e
 func ServeOn(ctx context.Context, cfg Config, ln net.Listener, broker *messaging.Broker, log *slog.Logger) error {
 	defer ln.Close()
 	cfg.Messaging.SetDefaults()
+	cfg.RateLimit.SetDefaults()
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
@@ -80,6 +86,7 @@ func ServeOn(ctx context.Context, cfg Config, ln net.Listener, broker *messaging
 		log.Warn("broker not reachable yet; POST /event answers 503 until it is", "broker", broker.Name(), "err", err)
 	}
 	api := NewAPI(broker.Publisher(), broker.Topic(), broker.Ready, log)
+	api.limits = newRateLimits(cfg.RateLimit, broker)
 	defer api.Close()
 	api.TrustProxies(cfg.TrustedProxies)
 	if err := api.FilterBots(cfg.Bots); err != nil {
