@@ -23,6 +23,9 @@ type Event struct {
 	Path      string    `json:"path"`
 	UserID    string    `json:"user_id,omitempty"`
 	Timestamp time.Time `json:"timestamp"`
+	// Bot marks an event whose request came from a bot (see ingestion's bot filtering): it is stored with
+	// the raw events but counted in no projection.
+	Bot bool `json:"bot,omitempty"`
 }
 
 // Marshal encodes events as one broker message payload: a JSON array. One message carries many events so
@@ -53,7 +56,7 @@ func Marshal(events []Event) ([]byte, error) {
 }
 
 // eventOverhead is the length of an encoded event besides its strings: keys, punctuation, timestamp.
-const eventOverhead = len(`{"event_id":"","site_id":"","event_type":"","path":"","user_id":"","timestamp":""},`) +
+const eventOverhead = len(`{"event_id":"","site_id":"","event_type":"","path":"","user_id":"","timestamp":"","bot":true},`) +
 	len("2006-01-02T15:04:05.999999999-07:00")
 
 // AppendJSON appends e as json.Marshal encodes it: one element of the array Marshal makes.
@@ -74,6 +77,9 @@ func (e *Event) AppendJSON(b []byte) ([]byte, error) {
 	b, err := e.Timestamp.AppendText(b)
 	if err != nil {
 		return nil, err
+	}
+	if e.Bot {
+		return append(b, `","bot":true}`...), nil
 	}
 	return append(b, `"}`...), nil
 }

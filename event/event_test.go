@@ -14,6 +14,7 @@ func TestMarshalRoundTrip(t *testing.T) {
 	events := []event.Event{
 		{EventID: "e1", SiteID: "s", EventType: "click", Path: "/", UserID: "u", Timestamp: time.Date(2025, 11, 12, 19, 30, 1, 5, time.UTC)},
 		{EventID: "e2", SiteID: "s", EventType: event.PageView, Path: "/a", Timestamp: time.Date(2025, 11, 13, 0, 0, 0, 0, time.UTC)},
+		{EventID: "e3", SiteID: "s", EventType: event.PageView, Path: "/b", Timestamp: time.Date(2025, 11, 13, 0, 0, 0, 0, time.UTC), Bot: true},
 	}
 	payload, err := event.Marshal(events)
 	require.NoError(t, err)

@@ -24,6 +24,11 @@ func TestMarshalIsWhatEncodingJSONMakes(t *testing.T) {
 			UserID: "\x7f", Timestamp: time.Date(2025, 11, 12, 19, 30, 1, 0, time.FixedZone("", -(2*3600+30*60))),
 		}},
 		"zero_time": {{EventID: "e"}},
+		"bot": {
+			{EventID: "e1", SiteID: "s", EventType: event.PageView, Path: "/", UserID: "u", Timestamp: time.Date(2025, 11, 12, 19, 30, 1, 5, time.UTC), Bot: true},
+			{EventID: "e2", SiteID: "s", EventType: event.PageView, Path: "/", Timestamp: time.Date(2025, 11, 12, 19, 30, 1, 5, time.UTC), Bot: true},
+			{EventID: "e3", SiteID: "s", EventType: event.PageView, Path: "/", Timestamp: time.Date(2025, 11, 12, 19, 30, 1, 5, time.UTC)},
+		},
 	}
 	for name, events := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -49,7 +54,7 @@ func FuzzMarshal(f *testing.F) {
 	f.Add(`"\<>&`, "\xff", "\u2028", "日本", "\x00", int64(-62135596800), 999999999, -720)
 	f.Fuzz(func(t *testing.T, id, site, typ, path, user string, sec int64, nsec, offsetMinutes int) {
 		ts := time.Unix(sec, int64(nsec)).In(time.FixedZone("", offsetMinutes%(24*60)*60))
-		events := []event.Event{{EventID: id, SiteID: site, EventType: typ, Path: path, UserID: user, Timestamp: ts}}
+		events := []event.Event{{EventID: id, SiteID: site, EventType: typ, Path: path, UserID: user, Timestamp: ts, Bot: nsec%2 == 1}}
 		want, wantErr := json.Marshal(events)
 		got, err := event.Marshal(events)
 		if wantErr != nil {

@@ -32,6 +32,8 @@ type API struct {
 	now     func() time.Time
 	buffers buffers
 	trusted clientip.Trusted
+	bots    *botFilter
+	limits  *rateLimits // nil: no rate limits
 
 	registry *prometheus.Registry
 	http     *metrics.HTTP
@@ -51,9 +53,13 @@ func NewAPI(publisher message.Publisher, topic string, ready func(context.Contex
 // 503 with Retry-After, nothing queued.
 func (a *API) Close() {
 	a.packer.close()
+	if a.limits != nil {
+		a.limits.limiter.Close()
+	}
 }
 
-// postEvent accepts one event and answers 200 only once the broker holds it.
+// postEvent accepts one event and answers 200 only once the broker holds it; a bot's event that is
+// dropped (see botFilter.screen) gets the same answer at once, with an empty queued_id.
 func (a *API) postEvent(w http.ResponseWriter, r *http.Request) {
 	buf := a.buffers.get()
 	defer a.buffers.put(buf)
@@ -71,7 +77,18 @@ func (a *API) postEvent(w http.ResponseWriter, r *http.Request) {
 	if e.EventID == "" {
 		e.EventID = newEventID()
 	}
-	res, err := a.packer.publish(r.Context(), []event.Event{e}, httpapi.RequestID(r))
+	events := []event.Event{e}
+	if a.bots.screen(r, events) {
+		a.metrics.reject(rejectBot, len(events))
+		w.Header().Set(droppedHeader, "bot")
+		*buf = appendAccepted((*buf)[:0], "", e.EventID)
+		writeJSON(w, http.StatusOK, *buf)
+		return
+	}
+	if a.rateLimited(w, r, events) {
+		return
+	}
+	res, err := a.packer.publish(r.Context(), events, httpapi.RequestID(r))
 	if err == nil {
 		err = res.err(0)
 	}

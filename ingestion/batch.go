@@ -9,7 +9,8 @@ import (
 // postEvents accepts up to maxBatch events; the valid ones are published together, in as few messages as
 // the limits allow, and every item's outcome is reported. It answers 200 if at least one event was
 // queued (an event the broker did not take is reported as its item's error), 400 if none was valid, 503
-// if none was queued.
+// if none was queued. A bot's events that are dropped (see botFilter.screen) are answered as queued,
+// without queued_ids.
 func (a *API) postEvents(w http.ResponseWriter, r *http.Request) {
 	buf := a.buffers.get()
 	defer a.buffers.put(buf)
@@ -34,6 +35,16 @@ func (a *API) postEvents(w http.ResponseWriter, r *http.Request) {
 		if batch.events[i].EventID == "" {
 			batch.events[i].EventID = newEventID()
 		}
+	}
+	if a.bots.screen(r, batch.events) {
+		a.metrics.reject(rejectBot, len(batch.events))
+		w.Header().Set(droppedHeader, "bot")
+		*buf = appendBatchAccepted((*buf)[:0], &batch, notPublished(len(batch.events)))
+		writeJSON(w, http.StatusOK, *buf)
+		return
+	}
+	if a.rateLimited(w, r, batch.events) {
+		return
 	}
 	res, err := a.packer.publish(r.Context(), batch.events, httpapi.RequestID(r))
 	if err != nil {

@@ -21,12 +21,19 @@ import (
 // registry) on a listener of the test's own, and returns its base URL; it stops when the test ends.
 func serveService(t *testing.T, cfg messaging.Config) string {
 	t.Helper()
+	return serveConfig(t, ingestion.Config{Messaging: cfg})
+}
+
+// serveConfig is serveService with the rest of the configuration given too.
+func serveConfig(t *testing.T, cfg ingestion.Config) string {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error, 1)
 	go func() {
-		served <- ingestion.Serve(ctx, ingestion.Config{Messaging: cfg, ShutdownTimeout: time.Second}, ln, slog.New(slog.DiscardHandler))
+		cfg.ShutdownTimeout = time.Second
+		served <- ingestion.Serve(ctx, cfg, ln, slog.New(slog.DiscardHandler))
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -100,4 +107,34 @@ func TestMetricsCountEventsNotQueued(t *testing.T) {
 	require.Equal(t, 3.0, m.Value(t, "ingestion_events_rejected_total", map[string]string{"reason": "unavailable"}))
 	require.Equal(t, uint64(2), m.Count(t, "ingestion_publish_duration_seconds", nil), "a failed publish is timed too")
 	require.Equal(t, 2.0, m.Value(t, "http_requests_total", map[string]string{"service": "ingestion", "code": "503"}))
+}
+
+// TestMetricsCountRateLimitedAndBotEvents sends more than a client's rate allows, and a crawler's
+// events, which are dropped: each is counted as rejected under its own reason, never as accepted.
+func TestMetricsCountRateLimitedAndBotEvents(t *testing.T) {
+	t.Parallel()
+	url := serveConfig(t, ingestion.Config{Messaging: testenv.Messaging(t),
+		RateLimit: ingestion.RateLimitConfig{PerIP: 1, Burst: time.Second, Secret: "test"},
+		Bots:      ingestion.BotConfig{Filter: true}})
+	s := server{url: url}
+	valid := eventJSON(nil)
+
+	require.Equal(t, http.StatusOK, s.post(t, "/event", jsonType, valid).status)
+	require.Equal(t, http.StatusTooManyRequests, s.post(t, "/event", jsonType, valid).status)
+	require.Equal(t, http.StatusTooManyRequests, s.post(t, "/events", jsonType, "["+valid+","+valid+"]").status)
+	req, err := http.NewRequest(http.MethodPost, url+"/events", strings.NewReader("["+valid+","+valid+","+valid+"]"))
+	require.NoError(t, err)
+	req.Header.Set("User-Agent", "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)")
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	res.Body.Close()
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	require.Equal(t, "bot", res.Header.Get("X-Events-Dropped"))
+
+	m := metricstest.Get(t, url+"/metrics")
+	require.Equal(t, 1.0, m.Value(t, "ingestion_events_accepted_total", nil))
+	for reason, want := range map[string]float64{"rate_limited": 3, "bot": 3, "invalid": 0, "unavailable": 0} {
+		require.Equal(t, want, m.Value(t, "ingestion_events_rejected_total", map[string]string{"reason": reason}), reason)
+	}
+	require.Equal(t, 2.0, m.Value(t, "http_requests_total", map[string]string{"service": "ingestion", "code": "429"}))
 }

@@ -23,7 +23,7 @@ type packRequest struct {
 }
 
 // encodedOverhead is more than an event's JSON takes besides its strings: keys, punctuation, timestamp.
-const encodedOverhead = 128
+const encodedOverhead = 144
 
 func newPackRequest(events []event.Event, requestID string) (packRequest, error) {
 	n := len(events)

@@ -19,7 +19,7 @@ import (
 // ProducerBatchMaxBytes, 1,000,000 bytes, which bounds the batches it sends and so a record; a topic's
 // max.message.bytes is 1,048,588 by default), with room left for the record's key and headers, and at
 // half of KAFKA_IN_FLIGHT_BYTES' default, so a Kafka subscriber still holds two messages at once; with
-// every broker it bounds what the processor decodes at once. A valid event encodes to at most 15,858
+// every broker it bounds what the processor decodes at once. A valid event encodes to at most 15,869
 // bytes, so it always fits; a request whose events do not fit in one message is split over several.
 //
 // One writer packs best: every request that arrives during its write goes into the next message, so

@@ -3,6 +3,7 @@ package ingestion
 import (
 	"errors"
 
+	"github.com/analytics-pipeline/analytics/internal/ratelimit"
 	"github.com/analytics-pipeline/analytics/messaging"
 )
 
@@ -41,7 +42,7 @@ func (p published) failed() (int, error) {
 // notQueuedReason says, for a client, why events were not queued; all of these are worth a retry.
 func notQueuedReason(err error) string {
 	switch {
-	case errors.Is(err, errShuttingDown):
+	case errors.Is(err, errShuttingDown), errors.Is(err, ratelimit.ErrClosed):
 		return "ingestion is shutting down"
 	case errors.Is(err, messaging.ErrMessageTooLarge):
 		return "the broker refused the message carrying the events as too large"

@@ -22,6 +22,8 @@ type Config struct {
 	Port            int              `env:"INGESTION_PORT" envDefault:"3000"`
 	ShutdownTimeout time.Duration    `env:"SHUTDOWN_TIMEOUT" envDefault:"15s"`
 	TrustedProxies  clientip.Trusted `env:"TRUSTED_PROXIES" envDefault:""`
+	Bots            BotConfig        `envPrefix:""`
+	RateLimit       RateLimitConfig  `envPrefix:""`
 	Messaging       messaging.Config `envPrefix:""`
 }
 
@@ -35,6 +37,9 @@ func (c Config) Validate() error {
 	}
 	if err := c.TrustedProxies.Validate(); err != nil {
 		return fmt.Errorf("TRUSTED_PROXIES: %w", err)
+	}
+	if err := c.RateLimit.Validate(); err != nil {
+		return err
 	}
 	return c.Messaging.Validate()
 }
@@ -53,6 +58,7 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 func Serve(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger) error {
 	defer ln.Close()
 	cfg.Messaging.SetDefaults()
+	cfg.RateLimit.SetDefaults()
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
@@ -73,6 +79,7 @@ func Serve(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger) e
 func ServeOn(ctx context.Context, cfg Config, ln net.Listener, broker *messaging.Broker, reg *prometheus.Registry, log *slog.Logger) error {
 	defer ln.Close()
 	cfg.Messaging.SetDefaults()
+	cfg.RateLimit.SetDefaults()
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
@@ -83,8 +90,12 @@ func ServeOn(ctx context.Context, cfg Config, ln net.Listener, broker *messaging
 		log.Warn("broker not reachable yet; POST /event answers 503 until it is", "broker", broker.Name(), "err", err)
 	}
 	api := NewAPI(broker.Publisher(), broker.Topic(), broker.Ready, log)
+	api.limits = newRateLimits(cfg.RateLimit, broker)
 	defer api.Close()
 	api.TrustProxies(cfg.TrustedProxies)
 	api.Instrument(reg)
+	if err := api.FilterBots(cfg.Bots); err != nil {
+		return err
+	}
 	return httpapi.Serve(ctx, ln, api.Routes(), cfg.ShutdownTimeout, log)
 }

@@ -31,6 +31,7 @@ func main() {
 	flag.IntVar(&cfg.NotifyEvents, "notify-events", 20000, "events of the notify figure's single-entry backlog (its packed backlog holds 20 times as many)")
 	flag.IntVar(&cfg.StreamEvents, "stream-events", 200_000, "events of the Redis memory figure (the issue's target is for 5000000)")
 	flag.IntVar(&cfg.BacklogEvents, "backlog-events", 200_000, "events of the backlog figure, each its own stream entry, posted by one connection one request at a time")
+	flag.Float64Var(&cfg.LimitRate, "limit-rate", 1e9, "events/s of both rate limits (per client, per site) of the ingestion that the post figure compares with one without limits; high enough that nothing is refused; 0 leaves the comparison out")
 	kafkaBrokers := flag.String("kafka-brokers", "", "comma-separated host:port of an existing Kafka cluster for the Kafka figures (on topics bench-<time> of the run's own, which it leaves there), instead of starting kafkadev")
 	only := flag.String("only", "", "comma-separated figures to measure (backlog, post, kafka, processing, lag, livelag, stats, notify, streammem, memory); all but notify when empty")
 	flag.Parse()

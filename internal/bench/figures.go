@@ -14,7 +14,8 @@ import (
 // so that both see the same moments of a noisy machine; the ratio is the median of the rounds'.
 const postRounds = 3
 
-// ingestion measures single-event POST /event against the bare echo server, and batch POST /events.
+// ingestion measures single-event POST /event against the bare echo server, batch POST /events, and
+// single-event POST /event with rate limits on against the same without (limits).
 func (m *measurement) ingestion(ctx context.Context) error {
 	port, err := cluster.FreePort()
 	if err != nil {
@@ -69,7 +70,7 @@ func (m *measurement) ingestion(ctx context.Context) error {
 		Ratio:    fmt.Sprintf("%.2f", events/batchTarget), Met: events >= batchTarget && batch.Failed == 0,
 	})
 	m.ingested += batch.OK * 100
-	return nil
+	return m.limits(ctx)
 }
 
 // topUp posts batches until the stream holds at least cfg.Events events.

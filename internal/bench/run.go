@@ -34,6 +34,9 @@ type Config struct {
 	// KafkaBrokers, when not empty, is an existing Kafka cluster the Kafka figures run on instead of the
 	// development server kafkadev.
 	KafkaBrokers []string
+	// LimitRate is the rate, in events per second, of both rate limits of the post figure's ingestion
+	// with limits on; 0 leaves that figure out.
+	LimitRate float64
 	// LiveDuration is how long the live-lag figure's one connection sends.
 	LiveDuration time.Duration
 	// Only, when not empty, names the figures to measure: backlog, post, kafka, processing, lag, livelag, stats,
