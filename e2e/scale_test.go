@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/analytics-pipeline/analytics/ingestion"
+	"github.com/analytics-pipeline/analytics/internal/metrics"
 	"github.com/analytics-pipeline/analytics/internal/testenv"
 	"github.com/analytics-pipeline/analytics/messaging"
 	"github.com/analytics-pipeline/analytics/processor"
@@ -58,7 +59,7 @@ func testHorizontalScale(t *testing.T, broker string) {
 	}
 	ingestLn, reportLn := listen(t), listen(t)
 	go func() {
-		errs <- ingestion.ServeOn(ctx, ingestion.Config{Messaging: msgCfg, ShutdownTimeout: shutdownTimeout}, ingestLn, shared, log)
+		errs <- ingestion.ServeOn(ctx, ingestion.Config{Messaging: msgCfg, ShutdownTimeout: shutdownTimeout}, ingestLn, shared, metrics.NewRegistry(), log)
 	}()
 	go func() {
 		errs <- reporting.Serve(ctx, reporting.Config{DatabaseURL: dbURL, ShutdownTimeout: shutdownTimeout}, reportLn, log)

@@ -10,10 +10,12 @@ import (
 
 	"github.com/ThreeDotsLabs/watermill/message"
 	"github.com/google/uuid"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/analytics-pipeline/analytics/event"
 	"github.com/analytics-pipeline/analytics/internal/clientip"
 	"github.com/analytics-pipeline/analytics/internal/httpapi"
+	"github.com/analytics-pipeline/analytics/internal/metrics"
 )
 
 // maxBatch is the most events one POST /events may carry.
@@ -32,12 +34,18 @@ type API struct {
 	trusted clientip.Trusted
 	bots    *botFilter
 	limits  *rateLimits // nil: no rate limits
+
+	registry *prometheus.Registry
+	http     *metrics.HTTP
+	metrics  *ingestMetrics
 }
 
 // NewAPI returns handlers that publish events on topic; ready reports whether the broker answers. Close
 // it after the HTTP server has stopped.
 func NewAPI(publisher message.Publisher, topic string, ready func(context.Context) error, log *slog.Logger) *API {
-	return &API{packer: newPacker(publisher, topic), ready: ready, log: log, now: time.Now}
+	a := &API{packer: newPacker(publisher, topic), ready: ready, log: log, now: time.Now}
+	a.Instrument(metrics.NewRegistry())
+	return a
 }
 
 // Close stops the publishing goroutines once the requests handed to them are answered. A handler that
@@ -57,11 +65,12 @@ func (a *API) postEvent(w http.ResponseWriter, r *http.Request) {
 	defer a.buffers.put(buf)
 	body, err := readBody(w, r, maxEventBody, buf)
 	if err != nil {
-		writeBodyError(w, err)
+		a.writeBodyError(w, err)
 		return
 	}
 	e, problems := parseEvent(body, a.now())
 	if len(problems) > 0 {
+		a.metrics.reject(rejectInvalid, 1)
 		httpapi.WriteError(w, http.StatusBadRequest, problems...)
 		return
 	}
@@ -70,6 +79,7 @@ func (a *API) postEvent(w http.ResponseWriter, r *http.Request) {
 	}
 	events := []event.Event{e}
 	if a.bots.screen(r, events) {
+		a.metrics.reject(rejectBot, len(events))
 		w.Header().Set(droppedHeader, "bot")
 		*buf = appendAccepted((*buf)[:0], "", e.EventID)
 		writeJSON(w, http.StatusOK, *buf)
@@ -83,9 +93,10 @@ func (a *API) postEvent(w http.ResponseWriter, r *http.Request) {
 		err = res.err(0)
 	}
 	if err != nil {
-		a.unavailable(w, r, err)
+		a.unavailable(w, r, err, 1)
 		return
 	}
+	a.metrics.accepted.Inc()
 	*buf = appendAccepted((*buf)[:0], res.queuedID(0), e.EventID)
 	writeJSON(w, http.StatusOK, *buf)
 }
@@ -99,17 +110,21 @@ func newEventID() string {
 // cause is one a retry can get past: the broker down or full, ingestion stopping, or a message refused
 // as too large, which only a broker limit below ingestion's maxMessageBytes causes (a configuration to
 // fix, not the client's events: every valid event fits).
-func (a *API) unavailable(w http.ResponseWriter, r *http.Request, err error) {
+func (a *API) unavailable(w http.ResponseWriter, r *http.Request, err error, events int) {
+	a.metrics.reject(rejectUnavailable, events)
 	httpapi.LogError(a.log, w, r, "events not queued", "err", err)
 	w.Header().Set("Retry-After", retryAfterSeconds)
 	httpapi.WriteError(w, http.StatusServiceUnavailable, notQueuedReason(err)+"; retry later")
 }
 
-func writeBodyError(w http.ResponseWriter, err error) {
+// writeBodyError answers a request whose body cannot be read, counted as one rejected event.
+func (a *API) writeBodyError(w http.ResponseWriter, err error) {
 	var be *errBody
 	if errors.As(err, &be) {
+		a.metrics.reject(rejectReasonOf(be.status), 1)
 		httpapi.WriteError(w, be.status, be.message)
 		return
 	}
+	a.metrics.reject(rejectInvalid, 1)
 	httpapi.WriteError(w, http.StatusBadRequest, err.Error())
 }

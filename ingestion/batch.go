@@ -16,14 +16,16 @@ func (a *API) postEvents(w http.ResponseWriter, r *http.Request) {
 	defer a.buffers.put(buf)
 	body, err := readBody(w, r, maxBatchBody, buf)
 	if err != nil {
-		writeBodyError(w, err)
+		a.writeBodyError(w, err)
 		return
 	}
 	batch, msg := parseBatch(body, a.now())
 	if msg != "" {
+		a.metrics.reject(rejectInvalid, max(batch.items, 1))
 		httpapi.WriteError(w, http.StatusBadRequest, msg)
 		return
 	}
+	a.metrics.reject(rejectInvalid, batch.items-len(batch.events))
 	if len(batch.events) == 0 {
 		*buf = appendBatchRejected((*buf)[:0], &batch)
 		writeJSON(w, http.StatusBadRequest, *buf)
@@ -35,6 +37,7 @@ func (a *API) postEvents(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if a.bots.screen(r, batch.events) {
+		a.metrics.reject(rejectBot, len(batch.events))
 		w.Header().Set(droppedHeader, "bot")
 		*buf = appendBatchAccepted((*buf)[:0], &batch, notPublished(len(batch.events)))
 		writeJSON(w, http.StatusOK, *buf)
@@ -45,15 +48,17 @@ func (a *API) postEvents(w http.ResponseWriter, r *http.Request) {
 	}
 	res, err := a.packer.publish(r.Context(), batch.events, httpapi.RequestID(r))
 	if err != nil {
-		a.unavailable(w, r, err)
+		a.unavailable(w, r, err, len(batch.events))
 		return
 	}
 	failed, firstErr := res.failed()
 	if failed == len(batch.events) {
-		a.unavailable(w, r, firstErr)
+		a.unavailable(w, r, firstErr, failed)
 		return
 	}
+	a.metrics.accepted.Add(float64(len(batch.events) - failed))
 	if failed > 0 {
+		a.metrics.reject(rejectUnavailable, failed)
 		httpapi.LogError(a.log, w, r, "events of a request not queued", "not_queued", failed, "queued", len(batch.events)-failed, "err", firstErr)
 	}
 	*buf = appendBatchAccepted((*buf)[:0], &batch, res)

@@ -3,6 +3,7 @@ package ingestion
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/analytics-pipeline/analytics/event"
 	"github.com/analytics-pipeline/analytics/messaging"
@@ -87,7 +88,9 @@ func (r packResult) passOn() {
 func (p *packer) write(batch []packRequest) *sentPack {
 	msgs := p.messages(batch)
 	sent := &sentPack{ids: make([]string, len(msgs)), errs: make([]error, len(msgs))}
+	start := time.Now()
 	err := p.publisher.Publish(p.topic, msgs...)
+	p.publishDuration.Observe(time.Since(start).Seconds())
 	var refused *messaging.PublishErrors
 	switch {
 	case err == nil:

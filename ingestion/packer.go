@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/ThreeDotsLabs/watermill/message"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/analytics-pipeline/analytics/event"
 )
@@ -44,6 +45,8 @@ type packer struct {
 	writers    sync.WaitGroup
 	requestIDs requestIDs
 	keyed      bool // one message per site, keyed by site_id (see keyedPublisher)
+	// publishDuration times each Publish call; set before the first publish.
+	publishDuration prometheus.Observer
 
 	// closing is held for reading by publish while it hands a request over, and for writing by close,
 	// so that no request is handed over once requests is closed.

@@ -95,12 +95,13 @@ func (a *API) rateLimited(w http.ResponseWriter, r *http.Request, events []event
 	}
 	wait, err := a.limits.take(r.Context(), clientip.From(r), events)
 	if err != nil {
-		a.unavailable(w, r, err)
+		a.unavailable(w, r, err, len(events))
 		return true
 	}
 	if wait <= 0 {
 		return false
 	}
+	a.metrics.reject(rejectRateLimited, len(events))
 	seconds := strconv.Itoa(max(1, int(math.Ceil(wait.Seconds()))))
 	w.Header().Set("Retry-After", seconds)
 	httpapi.WriteError(w, http.StatusTooManyRequests,

@@ -17,6 +17,7 @@ import (
 
 	"github.com/analytics-pipeline/analytics/event"
 	"github.com/analytics-pipeline/analytics/ingestion"
+	"github.com/analytics-pipeline/analytics/internal/metrics"
 	"github.com/analytics-pipeline/analytics/internal/testenv"
 	"github.com/analytics-pipeline/analytics/messaging"
 )
@@ -41,7 +42,9 @@ func limitedIngestion(t *testing.T, brokerCfg messaging.Config, vars map[string]
 	require.NoError(t, err)
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error, 1)
-	go func() { served <- ingestion.ServeOn(ctx, cfg, ln, broker, slog.New(slog.DiscardHandler)) }()
+	go func() {
+		served <- ingestion.ServeOn(ctx, cfg, ln, broker, metrics.NewRegistry(), slog.New(slog.DiscardHandler))
+	}()
 	t.Cleanup(func() {
 		cancel()
 		require.NoError(t, <-served)

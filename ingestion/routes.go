@@ -7,19 +7,22 @@ import (
 
 	"github.com/analytics-pipeline/analytics/internal/clientip"
 	"github.com/analytics-pipeline/analytics/internal/httpapi"
+	"github.com/analytics-pipeline/analytics/internal/metrics"
 )
 
-// Routes returns the ingestion HTTP API; a handler finds the client's address with clientip.From.
+// Routes returns the ingestion HTTP API, GET /metrics included, every request counted and timed by route;
+// a handler finds the client's address with clientip.From.
 // Request ids are made per request only when debug logging is on (httpapi.Log); otherwise the packer
 // makes one only for a message that carries a single request, and an error line for its request.
 func (a *API) Routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(httpapi.Log(a.log), httpapi.Recoverer, clientip.Middleware(a.trusted))
+	r.Use(a.http.Middleware, httpapi.Log(a.log), httpapi.Recoverer, clientip.Middleware(a.trusted))
 	r.NotFound(httpapi.NotFound)
 	r.MethodNotAllowed(httpapi.MethodNotAllowed)
 	r.Get("/health", httpapi.Health)
 	r.Get("/ready", httpapi.Ready("broker", a.ready))
 	r.Post("/event", a.postEvent)
 	r.Post("/events", a.postEvents)
+	r.Method(http.MethodGet, "/metrics", metrics.Handler(a.registry))
 	return r
 }

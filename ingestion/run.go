@@ -9,8 +9,11 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/analytics-pipeline/analytics/internal/clientip"
 	"github.com/analytics-pipeline/analytics/internal/httpapi"
+	"github.com/analytics-pipeline/analytics/internal/metrics"
 	"github.com/analytics-pipeline/analytics/messaging"
 )
 
@@ -64,15 +67,16 @@ func Serve(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger) e
 		return err
 	}
 	defer broker.Close()
-	return ServeOn(ctx, cfg, ln, broker, log)
+	return ServeOn(ctx, cfg, ln, broker, metrics.NewRegistry(), log)
 }
 
 // ServeOn answers on ln, publishing through broker (which the caller owns, and may share with a processor
 // in the same process), until ctx is cancelled; then it finishes requests in flight and returns. A broker
 // that does not answer yet is no reason to stop (POST /event answers 503 until it does); a broker setting
 // that cannot work (ErrBrokerSetting) is.
-// cfg.Messaging is not used: the broker carries its own configuration.
-func ServeOn(ctx context.Context, cfg Config, ln net.Listener, broker *messaging.Broker, log *slog.Logger) error {
+// Metrics are recorded into reg, which the caller may share with other services of the process, and
+// GET /metrics serves all of reg. cfg.Messaging is not used: the broker carries its own configuration.
+func ServeOn(ctx context.Context, cfg Config, ln net.Listener, broker *messaging.Broker, reg *prometheus.Registry, log *slog.Logger) error {
 	defer ln.Close()
 	cfg.Messaging.SetDefaults()
 	cfg.RateLimit.SetDefaults()
@@ -89,6 +93,7 @@ func ServeOn(ctx context.Context, cfg Config, ln net.Listener, broker *messaging
 	api.limits = newRateLimits(cfg.RateLimit, broker)
 	defer api.Close()
 	api.TrustProxies(cfg.TrustedProxies)
+	api.Instrument(reg)
 	if err := api.FilterBots(cfg.Bots); err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/analytics-pipeline/analytics/ingestion"
+	"github.com/analytics-pipeline/analytics/internal/metrics"
 )
 
 // TestRequestOutlivingShutdownAnswers503 sends a request whose body is still arriving when the shutdown
@@ -28,7 +29,7 @@ func TestRequestOutlivingShutdownAnswers503(t *testing.T) {
 	defer cancel()
 	served := make(chan error, 1)
 	go func() {
-		served <- ingestion.ServeOn(ctx, ingestion.Config{ShutdownTimeout: 50 * time.Millisecond}, ln, broker, slog.New(slog.DiscardHandler))
+		served <- ingestion.ServeOn(ctx, ingestion.Config{ShutdownTimeout: 50 * time.Millisecond}, ln, broker, metrics.NewRegistry(), slog.New(slog.DiscardHandler))
 	}()
 
 	conn, err := net.Dial("tcp", ln.Addr().String())

@@ -10,7 +10,10 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/analytics-pipeline/analytics/internal/httpapi"
+	"github.com/analytics-pipeline/analytics/internal/metrics"
 )
 
 // maxSiteID bounds the site_id query parameter, as ingestion bounds the field.
@@ -28,12 +31,18 @@ type API struct {
 	ready func(context.Context) error
 	log   *slog.Logger
 	now   func() time.Time
+
+	registry     *prometheus.Registry
+	http         *metrics.HTTP
+	cacheMetrics cacheMetrics
 }
 
 // NewAPI returns handlers reading from stats through cache, which may be nil for none; ready reports
 // whether Postgres answers.
 func NewAPI(stats StatsReader, cache *StatsCache, ready func(context.Context) error, log *slog.Logger) *API {
-	return &API{stats: stats, cache: cache, ready: ready, log: log, now: time.Now}
+	a := &API{stats: stats, cache: cache, ready: ready, log: log, now: time.Now}
+	a.Instrument(metrics.NewRegistry())
+	return a
 }
 
 // statsResponse is the seed's /stats response.
@@ -86,6 +95,7 @@ func (a *API) getStats(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body, fill := a.cache.lookup(keyOf(siteID, day))
+	a.cacheMetrics.lookedUp(body != nil)
 	if body == nil {
 		stats, err := a.stats.Stats(r.Context(), siteID, day)
 		if err != nil {

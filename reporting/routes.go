@@ -6,16 +6,18 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/analytics-pipeline/analytics/internal/httpapi"
+	"github.com/analytics-pipeline/analytics/internal/metrics"
 )
 
-// Routes returns the reporting HTTP API.
+// Routes returns the reporting HTTP API, GET /metrics included, every request counted and timed by route.
 func (a *API) Routes() http.Handler {
 	r := chi.NewRouter()
-	r.Use(httpapi.Log(a.log), httpapi.Recoverer)
+	r.Use(a.http.Middleware, httpapi.Log(a.log), httpapi.Recoverer)
 	r.NotFound(httpapi.NotFound)
 	r.MethodNotAllowed(httpapi.MethodNotAllowed)
 	r.Get("/health", httpapi.Health)
 	r.Get("/ready", httpapi.Ready("postgres", a.ready))
 	r.Get("/stats", a.getStats)
+	r.Method(http.MethodGet, "/metrics", metrics.Handler(a.registry))
 	return r
 }

@@ -10,10 +10,12 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/analytics-pipeline/analytics/internal/database"
 	"github.com/analytics-pipeline/analytics/internal/envdefault"
 	"github.com/analytics-pipeline/analytics/internal/httpapi"
+	"github.com/analytics-pipeline/analytics/internal/metrics"
 )
 
 // Config is the reporting service's configuration; fields carry their environment names.
@@ -66,8 +68,14 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 }
 
 // Serve waits for Postgres, checks that the schema is current (it does not migrate), answers on ln until
-// ctx is cancelled, then finishes requests in flight.
+// ctx is cancelled, then finishes requests in flight. Its metrics have a registry of their own.
 func Serve(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger) error {
+	return ServeWith(ctx, cfg, ln, metrics.NewRegistry(), log)
+}
+
+// ServeWith is Serve recording its metrics into reg, which the caller may share with other services of
+// the process; GET /metrics serves all of reg.
+func ServeWith(ctx context.Context, cfg Config, ln net.Listener, reg *prometheus.Registry, log *slog.Logger) error {
 	defer ln.Close()
 	cfg.SetDefaults()
 	if err := cfg.Validate(); err != nil {
@@ -78,9 +86,11 @@ func Serve(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger) e
 		return err
 	}
 	defer pool.Close()
+	metrics.Register(reg, metrics.NewPoolCollector(service, pool))
 	cache, stopCache := startCache(ctx, cfg.StatsCacheSize, cfg.StatsCacheMaxStaleness, pool, log)
 	defer stopCache()
 	api := NewAPI(NewStore(pool), cache, pool.Ping, log)
+	api.Instrument(reg)
 	return httpapi.Serve(ctx, ln, api.Routes(), cfg.ShutdownTimeout, log)
 }
 

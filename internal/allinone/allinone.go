@@ -14,6 +14,7 @@ import (
 
 	"github.com/analytics-pipeline/analytics/ingestion"
 	"github.com/analytics-pipeline/analytics/internal/database"
+	"github.com/analytics-pipeline/analytics/internal/metrics"
 	"github.com/analytics-pipeline/analytics/messaging"
 	"github.com/analytics-pipeline/analytics/processor"
 	"github.com/analytics-pipeline/analytics/reporting"
@@ -51,7 +52,8 @@ func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
 // broker built from the processor's messaging configuration and shared by ingestion and the processor.
 // When ctx ends (or a service fails) ingestion stops first; then the processor is given SHUTDOWN_TIMEOUT
 // to finish what the broker still holds (only memory needs this: it keeps nothing across runs), and the
-// processor and reporting stop.
+// processor and reporting stop. The three services record their metrics into one registry (the HTTP
+// metrics told apart by the service label), which ingestion and reporting each serve on GET /metrics.
 func Serve(ctx context.Context, cfg Config, ingestLn, reportLn net.Listener, log *slog.Logger) error {
 	defer ingestLn.Close()
 	defer reportLn.Close()
@@ -65,6 +67,7 @@ func Serve(ctx context.Context, cfg Config, ingestLn, reportLn net.Listener, log
 		return err
 	}
 	defer broker.Close()
+	reg := metrics.NewRegistry()
 
 	ingestCtx, stopIngestion := context.WithCancel(context.WithoutCancel(ctx))
 	defer stopIngestion()
@@ -74,13 +77,13 @@ func Serve(ctx context.Context, cfg Config, ingestLn, reportLn net.Listener, log
 	ingested := make(chan error, 1)
 	rest := make(chan error, 2)
 	go func() {
-		ingested <- ingestion.ServeOn(ingestCtx, cfg.Ingestion, ingestLn, broker, log.With("part", "ingestion"))
+		ingested <- ingestion.ServeOn(ingestCtx, cfg.Ingestion, ingestLn, broker, reg, log.With("part", "ingestion"))
 	}()
 	go func() {
-		rest <- processor.New(cfg.Processor, broker, log.With("part", "processor")).Run(restCtx)
+		rest <- processor.New(cfg.Processor, broker, log.With("part", "processor"), processor.WithMetrics(reg)).Run(restCtx)
 	}()
 	go func() {
-		rest <- reporting.Serve(restCtx, cfg.Reporting, reportLn, log.With("part", "reporting"))
+		rest <- reporting.ServeWith(restCtx, cfg.Reporting, reportLn, reg, log.With("part", "reporting"))
 	}()
 
 	var errs []error

@@ -30,7 +30,7 @@ func Log(log *slog.Logger) func(http.Handler) http.Handler {
 			r = withRequestID(r, id)
 			next.ServeHTTP(rec, r)
 			log.LogAttrs(r.Context(), slog.LevelDebug, "request",
-				slog.String("method", method(r)), slog.String("route", Route(r)), slog.Int("status", rec.statusOr200()),
+				slog.String("method", Method(r)), slog.String("route", Route(r)), slog.Int("status", rec.statusOr200()),
 				slog.Int64("bytes", rec.bytes), slog.Duration("duration", time.Since(start)), slog.String("request_id", id))
 		})
 	}
@@ -57,8 +57,8 @@ func Route(r *http.Request) string {
 	return "unmatched"
 }
 
-// method returns r's method when it is a standard one, "other" otherwise: a client may send any token.
-func method(r *http.Request) string {
+// Method returns r's method when it is a standard one, "other" otherwise: a client may send any token.
+func Method(r *http.Request) string {
 	switch r.Method {
 	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete,
 		http.MethodConnect, http.MethodOptions, http.MethodTrace:
