@@ -2,14 +2,21 @@ package analytics_test
 
 import (
 	"encoding/json"
+	"fmt"
+	"net/http"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	dto "github.com/prometheus/client_model/go"
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
+
+	"github.com/analytics-pipeline/analytics/internal/metrics/metricstest"
 )
 
 // dashboardPath is the Grafana dashboard that the compose profile `observability` provisions.
@@ -170,4 +177,46 @@ func TestObservabilityProfile(t *testing.T) {
 		require.Contains(t, titles, want)
 	}
 	require.NotEmpty(t, exprs)
+}
+
+// TestDashboardReadsExportedMetrics runs the three services as processes, sends an event through them
+// and asks for its stats, then scrapes each /metrics: every series a dashboard query reads must be one
+// of theirs (a histogram exports name_bucket, name_sum and name_count).
+func TestDashboardReadsExportedMetrics(t *testing.T) {
+	t.Parallel()
+	bin := buildBinaries(t, "ingestion", "processor", "reporting")
+	ports := map[string]int{"ingestion": freePort(t), "processor": freePort(t), "reporting": freePort(t)}
+	env := []string{"DATABASE_URL=" + processorDatabase(t), fmt.Sprint("INGESTION_PORT=", ports["ingestion"]),
+		fmt.Sprint("METRICS_PORT=", ports["processor"]), fmt.Sprint("REPORTING_PORT=", ports["reporting"])}
+	services := map[string]*binary{}
+	for name := range ports {
+		services[name] = startBinary(t, filepath.Join(bin, name), env)
+	}
+	services["ingestion"].waitFor(t, `"msg":"listening"`)
+	services["processor"].waitFor(t, `"msg":"processor started"`)
+	services["reporting"].waitFor(t, `"msg":"listening"`)
+	url := func(name, path string) string { return fmt.Sprintf("http://127.0.0.1:%d%s", ports[name], path) }
+
+	event := `{"site_id":"dashboard","event_type":"page_view","path":"/","timestamp":"2025-11-12T10:00:00Z"}`
+	require.Equal(t, http.StatusOK, httpStatus(t, http.MethodPost, url("ingestion", "/event"), event))
+	require.Eventually(t, func() bool {
+		return metricstest.Get(t, url("processor", "/metrics")).Value(t, "processor_events_projected_total", nil) == 1
+	}, 30*time.Second, 50*time.Millisecond, "the processor never projected the event")
+	require.Equal(t, http.StatusOK, httpStatus(t, http.MethodGet, url("reporting", "/stats?site_id=dashboard&date=2025-11-12"), ""))
+
+	exported := map[string]bool{}
+	for name := range ports {
+		for family, f := range metricstest.Get(t, url(name, "/metrics")) {
+			exported[family] = true
+			if f.GetType() == dto.MetricType_HISTOGRAM {
+				exported[family+"_bucket"], exported[family+"_sum"], exported[family+"_count"] = true, true, true
+			}
+		}
+	}
+	_, exprs := readDashboard(t)
+	for _, expr := range exprs {
+		for _, name := range metricNames(expr) {
+			require.True(t, exported[name], "the dashboard reads %s (in %q), which no service exports", name, expr)
+		}
+	}
 }

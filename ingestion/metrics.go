@@ -67,6 +67,15 @@ func (a *API) Instrument(reg *prometheus.Registry) {
 	a.http = metrics.NewHTTP(reg, service)
 	a.metrics = newIngestMetrics(reg)
 	a.packer.publishDuration = a.metrics.publish
+	// Dropped bots' events are in ingestion_events_rejected_total{reason="bot"}; kept ones are accepted
+	// like any other, so they get a count of their own.
+	metrics.Register(reg, prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "ingestion_bot_events_kept_total",
+		Help: "Events of bots' requests published marked as bots' (KEEP_BOT_EVENTS); they are also in ingestion_events_accepted_total.",
+	}, func() float64 {
+		_, kept := a.BotEvents()
+		return float64(kept)
+	}))
 }
 
 // rejectReasonOf is the reason of a body answered with status.

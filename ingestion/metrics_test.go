@@ -138,3 +138,24 @@ func TestMetricsCountRateLimitedAndBotEvents(t *testing.T) {
 	}
 	require.Equal(t, 2.0, m.Value(t, "http_requests_total", map[string]string{"service": "ingestion", "code": "429"}))
 }
+
+// Bots' events kept with KEEP_BOT_EVENTS are accepted like any other and counted on their own too.
+func TestMetricsCountKeptBotEvents(t *testing.T) {
+	t.Parallel()
+	url := serveConfig(t, ingestion.Config{Messaging: testenv.Messaging(t), Bots: ingestion.BotConfig{Filter: true, Keep: true}})
+	valid := eventJSON(nil)
+	req, err := http.NewRequest(http.MethodPost, url+"/events", strings.NewReader("["+valid+","+valid+"]"))
+	require.NoError(t, err)
+	req.Header.Set("User-Agent", "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)")
+	res, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	res.Body.Close()
+	require.Equal(t, http.StatusOK, res.StatusCode)
+	s := server{url: url}
+	require.Equal(t, http.StatusOK, s.post(t, "/event", jsonType, valid).status)
+
+	m := metricstest.Get(t, url+"/metrics")
+	require.Equal(t, 3.0, m.Value(t, "ingestion_events_accepted_total", nil))
+	require.Equal(t, 2.0, m.Value(t, "ingestion_bot_events_kept_total", nil))
+	require.Zero(t, m.Value(t, "ingestion_events_rejected_total", map[string]string{"reason": "bot"}))
+}

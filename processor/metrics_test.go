@@ -55,7 +55,8 @@ func TestProcessorMetricsMoveWithTheEvents(t *testing.T) {
 	commits, _ := value(t, families, "processor_commit_duration_seconds")
 	require.Equal(t, batches, commits, "a commit time for each batch")
 	for _, name := range []string{"broker_lag_messages", "broker_pending_messages", "broker_stream_length_messages",
-		"watermill_handler_execution_time_seconds", "watermill_subscriber_messages_received_total"} {
+		"watermill_handler_execution_time_seconds", "watermill_subscriber_messages_received_total",
+		"db_pool_acquired_connections", "db_pool_acquires_total"} {
 		require.Contains(t, families, name)
 	}
 

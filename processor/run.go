@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/analytics-pipeline/analytics/internal/database"
+	"github.com/analytics-pipeline/analytics/internal/metrics"
 	"github.com/analytics-pipeline/analytics/messaging"
 )
 
@@ -66,7 +67,7 @@ func (p *Processor) Run(ctx context.Context) error {
 		return fmt.Errorf("config: %w", err)
 	}
 	// Metrics are there from the start, the queue's gauges too: a scrape tells that a processor waits.
-	metrics, err := newBatchMetrics(p.registerer)
+	measured, err := newBatchMetrics(p.registerer)
 	if err != nil {
 		return err
 	}
@@ -83,6 +84,13 @@ func (p *Processor) Run(ctx context.Context) error {
 		return err
 	}
 	defer pool.Close()
+	if p.registerer != nil {
+		stats := metrics.NewPoolCollector("processor", pool)
+		if err := p.registerer.Register(stats); err != nil {
+			return fmt.Errorf("register pool metrics: %w", err)
+		}
+		defer p.registerer.Unregister(stats)
+	}
 	if err := messaging.CheckPoisonTable(ctx, pool, cfg.Messaging.PoisonTopic); err != nil {
 		return err
 	}
@@ -108,7 +116,7 @@ func (p *Processor) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	batcher := NewBatcher(measuredApplier{NewStore(pool), metrics}, cfg.BatchSize, cfg.BatchWait, cfg.Writers, cfg.StatementTimeout+applyMargin)
+	batcher := NewBatcher(measuredApplier{NewStore(pool), measured}, cfg.BatchSize, cfg.BatchWait, cfg.Writers, cfg.StatementTimeout+applyMargin)
 	handler := NewHandler(batcher, cfg.MaxMessageEvents)
 	handle := func(msg *message.Message) error {
 		err := handler.Handle(msg)

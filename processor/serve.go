@@ -8,10 +8,8 @@ import (
 	"net"
 	"strconv"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
-
 	"github.com/analytics-pipeline/analytics/internal/httpapi"
+	"github.com/analytics-pipeline/analytics/internal/metrics"
 	"github.com/analytics-pipeline/analytics/messaging"
 )
 
@@ -44,8 +42,7 @@ func Serve(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger) e
 		return err
 	}
 	defer broker.Close()
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	reg := metrics.NewRegistry()
 
 	runCtx, stopRun := context.WithCancel(ctx)
 	defer stopRun()
