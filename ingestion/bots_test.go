@@ -2,11 +2,9 @@ package ingestion_test
 
 import (
 	"bytes"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -38,16 +36,7 @@ func botServer(t *testing.T, cfg ingestion.BotConfig) (server, *ingestion.API) {
 // postAs posts body to path with the User-Agent header userAgent; "" sends none.
 func (s server) postAs(t *testing.T, path, userAgent, body string) response {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, s.url+path, strings.NewReader(body))
-	require.NoError(t, err)
-	req.Header.Set("Content-Type", jsonType)
-	req.Header.Set("User-Agent", userAgent)
-	res, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	require.NoError(t, err)
-	return response{status: res.StatusCode, header: res.Header, body: b}
+	return doWith(t, http.MethodPost, s.url+path, http.Header{"Content-Type": {jsonType}, "User-Agent": {userAgent}}, body)
 }
 
 // By default a bot's events are dropped: the answer is the usual success without a queued_id, nothing

@@ -80,11 +80,19 @@ type response struct {
 
 func do(t *testing.T, method, url, contentType, body string) response {
 	t.Helper()
+	header := http.Header{}
+	if contentType != "" {
+		header.Set("Content-Type", contentType)
+	}
+	return doWith(t, method, url, header, body)
+}
+
+// doWith sends a request with header and returns the answer, its body read.
+func doWith(t *testing.T, method, url string, header http.Header, body string) response {
+	t.Helper()
 	req, err := http.NewRequest(method, url, strings.NewReader(body))
 	require.NoError(t, err)
-	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
-	}
+	req.Header = header
 	res, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	defer res.Body.Close()
