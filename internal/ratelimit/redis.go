@@ -120,14 +120,25 @@ func (r *Redis) run() {
 		select {
 		case first, ok := <-r.requests:
 			if !ok {
-				r.call(nil, r.leases.close())
+				r.giveBack(r.leases.close())
 				return
 			}
 			group = r.gather(append(group[:0], first))
 			r.call(group, nil)
 		case <-ticker.C:
-			r.call(nil, r.leases.idle())
+			r.giveBack(r.leases.idle())
 		}
+	}
+}
+
+// giveBack returns the tokens of give to their buckets, at most maxCallKeys leases a script call, so
+// that a call never holds Redis long. A give-back that fails is not retried: those tokens come back
+// when the buckets refill.
+func (r *Redis) giveBack(give []giveBack) {
+	for len(give) > 0 {
+		n := min(len(give), maxCallKeys)
+		r.call(nil, give[:n])
+		give = give[n:]
 	}
 }
 

@@ -29,13 +29,16 @@ for l = 1, a[2] do
   interval[l], tolerance[l] = a[1 + 2 * l], a[2 + 2 * l]
 end
 local arg = 3 + 2 * a[2]
--- A lease given back returns its tokens, but never makes the bucket fuller than full.
+-- A lease given back returns its tokens, but never makes the bucket fuller than full; to a bucket that
+-- is full already (its key expired) it returns nothing, and nothing is written.
 local given = a[arg]
 arg = arg + 1
 for i = arg, arg + 3 * given - 1, 3 do
   local key = a[i]
-  tats[key] = math.max(now, tats[key] - a[i + 1] * interval[a[i + 2]])
-  changed[key] = true
+  if tats[key] > now then
+    tats[key] = math.max(now, tats[key] - a[i + 1] * interval[a[i + 2]])
+    changed[key] = true
+  end
 end
 arg = arg + 3 * given
 local out = {}
