@@ -23,6 +23,9 @@ type HTTPLoad struct {
 	Duration    time.Duration
 	// Method is POST when empty; GET requests send no body and cycle through URLs instead.
 	URLs []string
+	// Forwarded, when not empty, gives the i-th request the X-Forwarded-For Forwarded[i%len(Forwarded)]:
+	// many clients behind one trusted proxy.
+	Forwarded []string
 }
 
 // HTTPResult is what a load measured.
@@ -103,6 +106,9 @@ func (l HTTPLoad) do(ctx context.Context, client *http.Client, i int) bool {
 	}
 	if err != nil {
 		return false
+	}
+	if len(l.Forwarded) > 0 {
+		req.Header.Set("X-Forwarded-For", l.Forwarded[i%len(l.Forwarded)])
 	}
 	resp, err := client.Do(req)
 	if err != nil {

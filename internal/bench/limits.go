@@ -18,9 +18,27 @@ import (
 // throughput with them on stays within 10 % of the figure without them.
 const limitsTarget = 0.90
 
-// limits measures single-event POST /event on a second ingestion service with both rate limits at
-// cfg.LimitRate events/s (high enough that nothing is refused), alternating rounds with the stack's own
-// ingestion, which runs without limits, so both see the same moments of a noisy machine.
+// The many-clients row: manyClients addresses (X-Forwarded-For through a trusted loopback proxy),
+// each limited to manyClientsRate events/s, a per-site limit nothing reaches, so that each client's
+// lease is a single token and every other request of a client needs a script call.
+const (
+	manyClients     = 10_000
+	manyClientsRate = 10
+	manyClientsSite = 1e6
+)
+
+// limitsShape is one comparison of POST /event with rate limits on and off: the figure's name, the
+// limited ingestion's settings, and the client addresses the requests name (none: the loopback).
+type limitsShape struct {
+	figure    string
+	env       []string
+	forwarded []string
+}
+
+// limits measures single-event POST /event on a second ingestion service with rate limits on, nothing
+// refused, alternating rounds with the stack's own ingestion, which runs without limits, so both see
+// the same moments of a noisy machine: once with both limits at cfg.LimitRate events/s from one
+// client, once from manyClients clients at manyClientsRate each, the worst realistic shape for leases.
 func (m *measurement) limits(ctx context.Context) error {
 	if m.cfg.LimitRate <= 0 {
 		return nil
@@ -29,13 +47,35 @@ func (m *measurement) limits(ctx context.Context) error {
 		logf(m.cfg, "POST /event with rate limits: skipped, the all-in-one process cannot run twice on one stack")
 		return nil
 	}
+	rate := strconv.FormatFloat(m.cfg.LimitRate, 'f', -1, 64)
+	err := m.limitsRow(ctx, limitsShape{
+		figure: fmt.Sprintf("POST /event, rate limits on (%s/s per client and per site, none exceeded), %d connections", rate, m.cfg.Conns),
+		env:    []string{"RATE_LIMIT_PER_IP=" + rate, "RATE_LIMIT_PER_SITE=" + rate},
+	})
+	if err != nil {
+		return err
+	}
+	clients := make([]string, manyClients)
+	for i := range clients {
+		clients[i] = fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255)
+	}
+	return m.limitsRow(ctx, limitsShape{
+		figure: fmt.Sprintf("POST /event, rate limits on, %d clients at %d/s each (site %g/s; none exceeded), %d connections",
+			manyClients, manyClientsRate, manyClientsSite, m.cfg.Conns),
+		env: []string{fmt.Sprint("RATE_LIMIT_PER_IP=", manyClientsRate), fmt.Sprint("RATE_LIMIT_PER_SITE=", manyClientsSite),
+			"TRUSTED_PROXIES=127.0.0.1/32"},
+		forwarded: clients,
+	})
+}
+
+// limitsRow measures one shape of limits against the stack's ingestion without limits.
+func (m *measurement) limitsRow(ctx context.Context, shape limitsShape) error {
 	port, err := cluster.FreePort()
 	if err != nil {
 		return err
 	}
-	rate := strconv.FormatFloat(m.cfg.LimitRate, 'f', -1, 64)
 	limited := cluster.NewService(m.binDir, "ingestion", m.stack.Dir, port, slices.Concat(m.stack.Env,
-		[]string{fmt.Sprint("INGESTION_PORT=", port), "RATE_LIMIT_PER_IP=" + rate, "RATE_LIMIT_PER_SITE=" + rate})...)
+		[]string{fmt.Sprint("INGESTION_PORT=", port)}, shape.env)...)
 	if err := limited.Start(); err != nil {
 		return err
 	}
@@ -44,9 +84,10 @@ func (m *measurement) limits(ctx context.Context) error {
 	single := singleBodies(1024)
 	segment := max(time.Second, m.cfg.Duration/postRounds)
 	load := func(url string) HTTPResult {
-		return HTTPLoad{URL: url, ContentType: "application/json", Bodies: single, Conns: m.cfg.Conns, Duration: segment}.Run(ctx)
+		return HTTPLoad{URL: url, ContentType: "application/json", Bodies: single, Conns: m.cfg.Conns, Duration: segment,
+			Forwarded: shape.forwarded}.Run(ctx)
 	}
-	logf(m.cfg, "POST /event: ingestion without, then with rate limits of %s events/s, %d rounds of %s each", rate, postRounds, segment)
+	logf(m.cfg, "%s: ingestion without, then with the limits, %d rounds of %s each", shape.figure, postRounds, segment)
 	var off, on HTTPResult
 	var offCPU, onCPU cpuUse
 	var ratios []float64
@@ -74,7 +115,7 @@ func (m *measurement) limits(ctx context.Context) error {
 	}
 	cpu := fmt.Sprintf("; CPU per request, ingestion + Redis: %s, limits off %s", onCPU.perRequest(on), offCPU.perRequest(off))
 	m.add(Row{
-		Figure: fmt.Sprintf("POST /event, rate limits on (%s/s per client and per site, none exceeded), %d connections", rate, m.cfg.Conns),
+		Figure: shape.figure,
 		Measured: fmt.Sprintf("%s (p99 %s, %d failed; round ratios %s%s)", perSecond(on.PerSecond()),
 			on.Percentile(0.99).Round(time.Microsecond), on.Failed, strings.Join(rounds, " "), checks+cpu),
 		Against: fmt.Sprintf("limits off %s (p99 %s), alternating with it; target median ratio ≥ %.2f", perSecond(off.PerSecond()),

@@ -16,3 +16,8 @@ func (m *Memory) Buckets() int {
 func (r *Redis) Calls() int64 {
 	return r.calls.Load()
 }
+
+// LeaseSize returns how many tokens a Redis limiter leases at once from a bucket of l.
+func LeaseSize(l Limit) int {
+	return l.lease()
+}

@@ -54,6 +54,21 @@ func taken(tat, now float64, c Cost) float64 {
 	return math.Max(tat, now) + float64(c.N)*c.Limit.interval()
 }
 
+// Leases of the Redis limiter: a replica takes about leaseSpan's worth of a bucket's rate at once, at
+// least one token and at most 1/leaseBurstShare of the bucket, so that several replicas share a small
+// bucket; maxLease keeps the count within what a script argument carries.
+const (
+	leaseSpan       = 50 * time.Millisecond
+	leaseBurstShare = 4
+	maxLease        = 1 << 30
+)
+
+// lease returns how many tokens a replica leases at once from a bucket of l.
+func (l Limit) lease() int {
+	n := min(l.Rate*leaseSpan.Seconds(), l.Rate*l.Burst.Seconds()/leaseBurstShare)
+	return int(max(1, min(n, maxLease)))
+}
+
 // microseconds converts a wait in microseconds to a Duration, rounded up.
 func microseconds(us float64) time.Duration {
 	return time.Duration(math.Ceil(us)) * time.Microsecond
