@@ -26,6 +26,8 @@ type HTTPLoad struct {
 	// Forwarded, when not empty, gives the i-th request the X-Forwarded-For Forwarded[i%len(Forwarded)]:
 	// many clients behind one trusted proxy.
 	Forwarded []string
+	// UserAgents, when not empty, gives the i-th request the User-Agent UserAgents[i%len(UserAgents)].
+	UserAgents []string
 }
 
 // HTTPResult is what a load measured.
@@ -109,6 +111,9 @@ func (l HTTPLoad) do(ctx context.Context, client *http.Client, i int) bool {
 	}
 	if len(l.Forwarded) > 0 {
 		req.Header.Set("X-Forwarded-For", l.Forwarded[i%len(l.Forwarded)])
+	}
+	if len(l.UserAgents) > 0 {
+		req.Header.Set("User-Agent", l.UserAgents[i%len(l.UserAgents)])
 	}
 	resp, err := client.Do(req)
 	if err != nil {

@@ -14,9 +14,32 @@ import (
 	"github.com/analytics-pipeline/analytics/internal/cluster"
 )
 
-// limitsTarget is the bound on what rate limits may cost single-event ingestion: its
-// throughput with them on stays within 10 % of the figure without them.
+// limitsTarget is the bound on what rate limits and bot filtering may cost single-event
+// ingestion: its throughput with them on stays within 10 % of the figure without them.
 const limitsTarget = 0.90
+
+// browserAgents is how many distinct browser user agents the requests of the limits rows send: more than
+// the bot classifier's cache holds (4,096), as real traffic's many browser versions do, so that some
+// requests are classified afresh (none is a bot's: every event is published).
+const browserAgents = 10_000
+
+// browserUserAgents returns n distinct user agents of real browsers (desktop and mobile Chrome, Firefox,
+// Safari and Edge), their versions varied.
+func browserUserAgents(n int) []string {
+	templates := []string{
+		"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/%d.0.%d.%d Safari/537.36",
+		"Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.%d Safari/605.1.%d.%d",
+		"Mozilla/5.0 (X11; Linux x86_64; rv:%d.0) Gecko/20100101 Firefox/%d.%d",
+		"Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/%d.0.0.0 Safari/537.36 Edg/%d.0.%d.0",
+		"Mozilla/5.0 (iPhone; CPU iPhone OS 17_%d like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.%d Mobile/15E%d Safari/604.1",
+		"Mozilla/5.0 (Linux; Android 14; Pixel %d) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/%d.0.%d.0 Mobile Safari/537.36",
+	}
+	agents := make([]string, n)
+	for i := range agents {
+		agents[i] = fmt.Sprintf(templates[i%len(templates)], 100+i%30, i/len(templates)%5000, i%7)
+	}
+	return agents
+}
 
 // The many-clients row: manyClients addresses (X-Forwarded-For through a trusted loopback proxy),
 // each limited to manyClientsRate events/s, a per-site limit nothing reaches, so that each client's
@@ -27,18 +50,21 @@ const (
 	manyClientsSite = 1e6
 )
 
-// limitsShape is one comparison of POST /event with rate limits on and off: the figure's name, the
-// limited ingestion's settings, and the client addresses the requests name (none: the loopback).
+// limitsShape is one comparison of POST /event with rate limits and bot filtering on and off: the
+// figure's name, the limited ingestion's settings, the settings of both, and the client addresses the
+// requests name (none: the loopback).
 type limitsShape struct {
 	figure    string
 	env       []string
+	both      []string
 	forwarded []string
 }
 
-// limits measures single-event POST /event on a second ingestion service with rate limits on, nothing
-// refused, alternating rounds with the stack's own ingestion, which runs without limits, so both see
-// the same moments of a noisy machine: once with both limits at cfg.LimitRate events/s from one
-// client, once from manyClients clients at manyClientsRate each, the worst realistic shape for leases.
+// limits measures single-event POST /event from browsers (browserAgents user agents) on an ingestion
+// service with rate limits and bot filtering on, nothing refused, alternating rounds with one that has
+// both off, so both see the same moments of a noisy machine: once with both limits at cfg.LimitRate
+// events/s from one client, once from manyClients clients at manyClientsRate each, the worst realistic
+// shape for leases.
 func (m *measurement) limits(ctx context.Context) error {
 	if m.cfg.LimitRate <= 0 {
 		return nil
@@ -49,7 +75,7 @@ func (m *measurement) limits(ctx context.Context) error {
 	}
 	rate := strconv.FormatFloat(m.cfg.LimitRate, 'f', -1, 64)
 	err := m.limitsRow(ctx, limitsShape{
-		figure: fmt.Sprintf("POST /event, rate limits on (%s/s per client and per site, none exceeded), %d connections", rate, m.cfg.Conns),
+		figure: fmt.Sprintf("POST /event, rate limits (%s/s per client and per site, none exceeded) and bot filtering on, %d connections", rate, m.cfg.Conns),
 		env:    []string{"RATE_LIMIT_PER_IP=" + rate, "RATE_LIMIT_PER_SITE=" + rate},
 	})
 	if err != nil {
@@ -60,43 +86,53 @@ func (m *measurement) limits(ctx context.Context) error {
 		clients[i] = fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255)
 	}
 	return m.limitsRow(ctx, limitsShape{
-		figure: fmt.Sprintf("POST /event, rate limits on, %d clients at %d/s each (site %g/s; none exceeded), %d connections",
+		figure: fmt.Sprintf("POST /event, rate limits (%d clients at %d/s each, site %g/s; none exceeded) and bot filtering on, %d connections",
 			manyClients, manyClientsRate, manyClientsSite, m.cfg.Conns),
-		env: []string{fmt.Sprint("RATE_LIMIT_PER_IP=", manyClientsRate), fmt.Sprint("RATE_LIMIT_PER_SITE=", manyClientsSite),
-			"TRUSTED_PROXIES=127.0.0.1/32"},
+		env:       []string{fmt.Sprint("RATE_LIMIT_PER_IP=", manyClientsRate), fmt.Sprint("RATE_LIMIT_PER_SITE=", manyClientsSite)},
+		both:      []string{"TRUSTED_PROXIES=127.0.0.1/32"},
 		forwarded: clients,
 	})
 }
 
-// limitsRow measures one shape of limits against the stack's ingestion without limits.
+// limitsRow measures one shape: an ingestion with the shape's limits and bot filtering against one
+// with neither.
 func (m *measurement) limitsRow(ctx context.Context, shape limitsShape) error {
-	port, err := cluster.FreePort()
+	start := func(env ...string) (*cluster.Service, string, error) {
+		port, err := cluster.FreePort()
+		if err != nil {
+			return nil, "", err
+		}
+		svc := cluster.NewService(m.binDir, "ingestion", m.stack.Dir, port, slices.Concat(m.stack.Env,
+			[]string{fmt.Sprint("INGESTION_PORT=", port)}, shape.both, env)...)
+		return svc, fmt.Sprintf("http://127.0.0.1:%d/event", port), svc.Start()
+	}
+	unlimited, offURL, err := start("BOT_FILTERING=false")
 	if err != nil {
 		return err
 	}
-	limited := cluster.NewService(m.binDir, "ingestion", m.stack.Dir, port, slices.Concat(m.stack.Env,
-		[]string{fmt.Sprint("INGESTION_PORT=", port)}, shape.env)...)
-	if err := limited.Start(); err != nil {
+	defer unlimited.Stop()
+	limited, onURL, err := start(append([]string{"BOT_FILTERING=true"}, shape.env...)...)
+	if err != nil {
 		return err
 	}
 	defer limited.Stop()
 	calls := m.scriptCalls(ctx)
-	single := singleBodies(1024)
+	single, agents := singleBodies(1024), browserUserAgents(browserAgents)
 	segment := max(time.Second, m.cfg.Duration/postRounds)
 	load := func(url string) HTTPResult {
 		return HTTPLoad{URL: url, ContentType: "application/json", Bodies: single, Conns: m.cfg.Conns, Duration: segment,
-			Forwarded: shape.forwarded}.Run(ctx)
+			Forwarded: shape.forwarded, UserAgents: agents}.Run(ctx)
 	}
-	logf(m.cfg, "%s: ingestion without, then with the limits, %d rounds of %s each", shape.figure, postRounds, segment)
+	logf(m.cfg, "%s: ingestion without, then with limits and bot filtering, %d rounds of %s each", shape.figure, postRounds, segment)
 	var off, on HTTPResult
 	var offCPU, onCPU cpuUse
 	var ratios []float64
 	for range postRounds {
-		o, oCPU, err := m.loadCPU(m.stack.Ingestion, func() HTTPResult { return load(m.stack.IngestionURL + "/event") })
+		o, oCPU, err := m.loadCPU(unlimited, func() HTTPResult { return load(offURL) })
 		if err != nil {
 			return err
 		}
-		l, lCPU, err := m.loadCPU(limited, func() HTTPResult { return load(fmt.Sprintf("http://127.0.0.1:%d/event", port)) })
+		l, lCPU, err := m.loadCPU(limited, func() HTTPResult { return load(onURL) })
 		if err != nil {
 			return err
 		}
@@ -113,12 +149,12 @@ func (m *measurement) limitsRow(ctx context.Context, shape limitsShape) error {
 	if m.stack.Broker == cluster.BrokerRedis {
 		checks = fmt.Sprintf("; %d requests, %d script calls", on.OK+on.Failed, m.scriptCalls(ctx)-calls)
 	}
-	cpu := fmt.Sprintf("; CPU per request, ingestion + Redis: %s, limits off %s", onCPU.perRequest(on), offCPU.perRequest(off))
+	cpu := fmt.Sprintf("; CPU per request, ingestion + Redis: %s, both off %s", onCPU.perRequest(on), offCPU.perRequest(off))
 	m.add(Row{
 		Figure: shape.figure,
 		Measured: fmt.Sprintf("%s (p99 %s, %d failed; round ratios %s%s)", perSecond(on.PerSecond()),
 			on.Percentile(0.99).Round(time.Microsecond), on.Failed, strings.Join(rounds, " "), checks+cpu),
-		Against: fmt.Sprintf("limits off %s (p99 %s), alternating with it; target median ratio ≥ %.2f", perSecond(off.PerSecond()),
+		Against: fmt.Sprintf("limits and bot filtering off %s (p99 %s), alternating with it; target median ratio ≥ %.2f", perSecond(off.PerSecond()),
 			off.Percentile(0.99).Round(time.Microsecond), limitsTarget),
 		Ratio: fmt.Sprintf("%.2f", ratio), Met: ratio >= limitsTarget && on.Failed == 0,
 	})

@@ -58,7 +58,7 @@ func taken(tat, now float64, c Cost) float64 {
 // least one token and at most 1/leaseBurstShare of the bucket, so that several replicas share a small
 // bucket; maxLease keeps the count within what a script argument carries.
 const (
-	leaseSpan       = 50 * time.Millisecond
+	leaseSpan       = time.Second
 	leaseBurstShare = 4
 	maxLease        = 1 << 30
 )

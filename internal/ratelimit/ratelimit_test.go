@@ -141,8 +141,9 @@ func TestRedisKeysExpireWhenFull(t *testing.T) {
 	ttl, err := client.PTTL(context.Background(), key).Result()
 	require.NoError(t, err)
 	require.Positive(t, ttl)
-	// The take leased one more token (Limit.lease: at least one) from the same bucket.
-	require.LessOrEqual(t, ttl, 400*time.Millisecond, "3 events and a lease of 1 at 10/s come back within 400 ms")
+	// The take leased 1 s of the rate more (Limit.lease: 10 tokens) from the same bucket.
+	require.LessOrEqual(t, ttl, 1300*time.Millisecond, "3 events and a lease of 10 at 10/s come back within 1.3 s")
+	require.Greater(t, ttl, time.Second, "the lease was taken from the shared bucket")
 }
 
 // TestMemorySweepsFullBuckets fills the map with the buckets of 100,000 keys, lets them refill, takes

@@ -27,7 +27,7 @@ const (
 )
 
 // Redis keeps the buckets in Redis, shared by every process that uses the same keys there. A process
-// takes tokens from a bucket in leases of several (Limit.lease: about 50 ms of its rate) and answers
+// takes tokens from a bucket in leases of several (Limit.lease: about a second of its rate) and answers
 // the takes its leases cover without a round trip; the tokens of a lease are taken from the shared
 // bucket when it is granted, so the replicas together never take more than the bucket holds. A take
 // the leases do not cover goes to Redis with a request for a new lease; concurrent ones are coalesced:
