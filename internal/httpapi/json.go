@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"unicode/utf8"
 )
 
 // ErrorBody is the seed's error shape: {"error": ["message", ...]}.
@@ -48,10 +49,26 @@ func WriteError(w http.ResponseWriter, status int, messages ...string) {
 
 // NotFound answers every unknown route with a JSON 404.
 func NotFound(w http.ResponseWriter, r *http.Request) {
-	WriteError(w, http.StatusNotFound, "no route for "+r.Method+" "+r.URL.Path)
+	WriteError(w, http.StatusNotFound, "no route for "+clip(r.Method)+" "+clip(r.URL.Path))
 }
 
 // MethodNotAllowed answers a known route called with the wrong method with a JSON 405.
 func MethodNotAllowed(w http.ResponseWriter, r *http.Request) {
-	WriteError(w, http.StatusMethodNotAllowed, "method "+r.Method+" not allowed on "+r.URL.Path)
+	WriteError(w, http.StatusMethodNotAllowed, "method "+clip(r.Method)+" not allowed on "+clip(r.URL.Path))
+}
+
+// echoMax bounds what an error answer repeats of the request (a method, a path), so that a long URL
+// does not make a long answer.
+const echoMax = 200
+
+// clip returns s, or its first echoMax bytes (not cutting a character) and "…" when it is longer.
+func clip(s string) string {
+	if len(s) <= echoMax {
+		return s
+	}
+	cut := echoMax
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
 }
