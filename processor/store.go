@@ -70,11 +70,11 @@ WITH incoming AS (
     GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
     ON CONFLICT (site_id, day, path) DO UPDATE SET views = p.views + EXCLUDED.views
 )
-SELECT count(*) FROM inserted`
+SELECT count(*) FILTER (WHERE NOT is_bot) FROM inserted`
 
 // Apply stores events and projects them, counting each event_id at most once ever per site: the same id
 // sent by two sites is two events; a bot's event (Bot) is stored but counted in no projection. It
-// returns how many events were new, bots' included. Events must have distinct (site_id, event_id) pairs.
+// returns how many events were new and projected: bots' events are not. Events must have distinct (site_id, event_id) pairs.
 func (s *Store) Apply(ctx context.Context, events []event.Event) (int, error) {
 	n := len(events)
 	ids, sites, types, paths, users := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
