@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
+	"github.com/caarlos0/env/v11"
 	"github.com/stretchr/testify/require"
 
 	"github.com/analytics-pipeline/analytics/ingestion"
@@ -133,4 +134,15 @@ func BenchmarkPostEventBots(b *testing.B) {
 			}
 		})
 	}
+}
+
+// KEEP_BOT_EVENTS without BOT_FILTERING would keep nothing: the configuration is refused, naming both.
+func TestConfigRefusesKeepingBotsWithoutFiltering(t *testing.T) {
+	t.Parallel()
+	cfg, err := env.ParseAsWithOptions[ingestion.Config](env.Options{Environment: map[string]string{"BOT_FILTERING": "false", "KEEP_BOT_EVENTS": "true"}})
+	require.NoError(t, err)
+	require.ErrorContains(t, cfg.Validate(), "KEEP_BOT_EVENTS=true needs BOT_FILTERING=true")
+	cfg, err = env.ParseAsWithOptions[ingestion.Config](env.Options{Environment: map[string]string{"KEEP_BOT_EVENTS": "true"}})
+	require.NoError(t, err)
+	require.NoError(t, cfg.Validate())
 }

@@ -41,6 +41,9 @@ func (c Config) Validate() error {
 	if err := c.RateLimit.Validate(); err != nil {
 		return err
 	}
+	if c.Bots.Keep && !c.Bots.Filter {
+		return errors.New("KEEP_BOT_EVENTS=true needs BOT_FILTERING=true: with filtering off no event is marked a bot's")
+	}
 	return c.Messaging.Validate()
 }
 
