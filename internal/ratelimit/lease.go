@@ -1,7 +1,8 @@
 package ratelimit
 
 import (
-	"sync"
+	"hash/maphash"
+	"sync/atomic"
 	"time"
 )
 
@@ -27,25 +28,30 @@ type giveBack struct {
 }
 
 // leases are the tokens a Redis limiter holds, by key. A take that they cover needs no round trip; one
-// that they do not cover reserves what they hold and asks Redis for the rest, and for a new lease.
+// that they do not cover reserves what they hold and asks Redis for the rest, and for a new lease. The
+// table is split in shards (leaseShards); a take locks the shards of its keys, so that it sees and
+// changes all its leases at once.
 type leases struct {
-	mu     sync.Mutex
-	byKey  map[string]*lease
-	tick   int64
-	closed bool
+	seed   maphash.Seed
+	shards [leaseShards]leaseShard
+	tick   atomic.Int64
+	closed bool // written with every shard locked, read with one
 }
 
 // newLeases returns an empty table.
 func newLeases() *leases {
-	return &leases{byKey: map[string]*lease{}}
+	ls := &leases{seed: maphash.MakeSeed()}
+	for i := range ls.shards {
+		ls.shards[i].byKey = map[string]*lease{}
+	}
+	return ls
 }
 
 // reserve takes costs from the leases when they cover every one, and returns a nil request. Otherwise
 // it takes what the leases hold of each cost and returns the request for the rest: the events each
 // bucket still owes, and a lease for each key that has no lease call under way.
 func (ls *leases) reserve(costs []Cost) (*takeRequest, error) {
-	ls.mu.Lock()
-	defer ls.mu.Unlock()
+	defer ls.unlock(ls.lock(costs))
 	if ls.closed {
 		return nil, ErrClosed
 	}
@@ -53,13 +59,10 @@ func (ls *leases) reserve(costs []Cost) (*takeRequest, error) {
 		return nil, nil
 	}
 	req := &takeRequest{orig: costs, held: make([]int, len(costs)), done: make(chan struct{})}
+	tick := ls.tick.Load()
 	for i, c := range costs {
-		l := ls.byKey[c.Key]
-		if l == nil {
-			l = &lease{limit: c.Limit}
-			ls.byKey[c.Key] = l
-		}
-		l.used = ls.tick
+		l := ls.at(c)
+		l.used = tick
 		req.held[i] = min(l.tokens, c.N)
 		l.tokens -= req.held[i]
 		if req.held[i] == c.N {
@@ -76,23 +79,26 @@ func (ls *leases) reserve(costs []Cost) (*takeRequest, error) {
 }
 
 // cover takes costs from the leases and reports true when they hold every one; else it takes nothing.
+// Call with the shards of costs locked.
 func (ls *leases) cover(costs []Cost) bool {
 	for _, c := range costs {
-		if l := ls.byKey[c.Key]; l == nil || l.tokens < c.N {
+		if l := ls.shardOf(c.Key).byKey[c.Key]; l == nil || l.tokens < c.N {
 			return false
 		}
 	}
+	tick := ls.tick.Load()
 	for _, c := range costs {
-		l := ls.byKey[c.Key]
+		l := ls.shardOf(c.Key).byKey[c.Key]
 		l.tokens -= c.N
-		l.used = ls.tick
+		l.used = tick
 	}
 	return true
 }
 
 // settle applies the answer of a request's script call: when its events were not all taken it puts
-// back what it reserved; each lease it asked for adds granted tokens. Call with ls.mu held.
+// back what it reserved; each lease it asked for adds granted tokens.
 func (ls *leases) settle(req *takeRequest, granted []int) {
+	defer ls.unlock(ls.lock(req.orig))
 	if ls.closed {
 		return
 	}
@@ -114,45 +120,52 @@ func (ls *leases) settle(req *takeRequest, granted []int) {
 	}
 }
 
-// at returns c's lease, making an empty one when an idle sweep has dropped it.
+// at returns c's lease, making an empty one when there is none (or an idle sweep has dropped it). Call
+// with c's shard locked.
 func (ls *leases) at(c Cost) *lease {
-	l := ls.byKey[c.Key]
+	s := ls.shardOf(c.Key)
+	l := s.byKey[c.Key]
 	if l == nil {
-		l = &lease{limit: c.Limit, used: ls.tick}
-		ls.byKey[c.Key] = l
+		l = &lease{limit: c.Limit, used: ls.tick.Load()}
+		s.byKey[c.Key] = l
 	}
 	return l
 }
 
 // idle advances the tick, drops the leases unused for leaseIdleTicks and returns their tokens.
 func (ls *leases) idle() []giveBack {
-	ls.mu.Lock()
-	defer ls.mu.Unlock()
-	ls.tick++
+	tick := ls.tick.Add(1)
 	var give []giveBack
-	for key, l := range ls.byKey {
-		if l.pending || ls.tick-l.used < leaseIdleTicks {
-			continue
+	for i := range ls.shards {
+		s := &ls.shards[i]
+		s.mu.Lock()
+		for key, l := range s.byKey {
+			if l.pending || tick-l.used < leaseIdleTicks {
+				continue
+			}
+			if l.tokens > 0 {
+				give = append(give, giveBack{key: key, tokens: l.tokens, limit: l.limit})
+			}
+			delete(s.byKey, key)
 		}
-		if l.tokens > 0 {
-			give = append(give, giveBack{key: key, tokens: l.tokens, limit: l.limit})
-		}
-		delete(ls.byKey, key)
+		s.mu.Unlock()
 	}
 	return give
 }
 
 // close drops every lease and returns their tokens; a take then fails with ErrClosed.
 func (ls *leases) close() []giveBack {
-	ls.mu.Lock()
-	defer ls.mu.Unlock()
+	ls.lockSet(allShards)
+	defer ls.unlock(allShards)
 	ls.closed = true
 	var give []giveBack
-	for key, l := range ls.byKey {
-		if l.tokens > 0 {
-			give = append(give, giveBack{key: key, tokens: l.tokens, limit: l.limit})
+	for i := range ls.shards {
+		for key, l := range ls.shards[i].byKey {
+			if l.tokens > 0 {
+				give = append(give, giveBack{key: key, tokens: l.tokens, limit: l.limit})
+			}
 		}
+		ls.shards[i].byKey = nil
 	}
-	ls.byKey = nil
 	return give
 }
