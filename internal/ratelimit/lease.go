@@ -1,8 +1,7 @@
 package ratelimit
 
 import (
-	"hash/maphash"
-	"sync/atomic"
+	"sync"
 	"time"
 )
 
@@ -28,30 +27,25 @@ type giveBack struct {
 }
 
 // leases are the tokens a Redis limiter holds, by key. A take that they cover needs no round trip; one
-// that they do not cover reserves what they hold and asks Redis for the rest, and for a new lease. The
-// table is split in shards (leaseShards); a take locks the shards of its keys, so that it sees and
-// changes all its leases at once.
+// that they do not cover reserves what they hold and asks Redis for the rest, and for a new lease.
 type leases struct {
-	seed   maphash.Seed
-	shards [leaseShards]leaseShard
-	tick   atomic.Int64
-	closed bool // written with every shard locked, read with one
+	mu     sync.Mutex
+	byKey  map[string]*lease
+	tick   int64
+	closed bool
 }
 
 // newLeases returns an empty table.
 func newLeases() *leases {
-	ls := &leases{seed: maphash.MakeSeed()}
-	for i := range ls.shards {
-		ls.shards[i].byKey = map[string]*lease{}
-	}
-	return ls
+	return &leases{byKey: map[string]*lease{}}
 }
 
 // reserve takes costs from the leases when they cover every one, and returns a nil request. Otherwise
 // it takes what the leases hold of each cost and returns the request for the rest: the events each
 // bucket still owes, and a lease for each key that has no lease call under way.
 func (ls *leases) reserve(costs []Cost) (*takeRequest, error) {
-	defer ls.unlock(ls.lock(costs))
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
 	if ls.closed {
 		return nil, ErrClosed
 	}
@@ -59,10 +53,13 @@ func (ls *leases) reserve(costs []Cost) (*takeRequest, error) {
 		return nil, nil
 	}
 	req := &takeRequest{orig: costs, held: make([]int, len(costs)), done: make(chan struct{})}
-	tick := ls.tick.Load()
 	for i, c := range costs {
-		l := ls.at(c)
-		l.used = tick
+		l := ls.byKey[c.Key]
+		if l == nil {
+			l = &lease{limit: c.Limit}
+			ls.byKey[c.Key] = l
+		}
+		l.used = ls.tick
 		req.held[i] = min(l.tokens, c.N)
 		l.tokens -= req.held[i]
 		if req.held[i] == c.N {
@@ -79,26 +76,23 @@ func (ls *leases) reserve(costs []Cost) (*takeRequest, error) {
 }
 
 // cover takes costs from the leases and reports true when they hold every one; else it takes nothing.
-// Call with the shards of costs locked.
 func (ls *leases) cover(costs []Cost) bool {
 	for _, c := range costs {
-		if l := ls.shardOf(c.Key).byKey[c.Key]; l == nil || l.tokens < c.N {
+		if l := ls.byKey[c.Key]; l == nil || l.tokens < c.N {
 			return false
 		}
 	}
-	tick := ls.tick.Load()
 	for _, c := range costs {
-		l := ls.shardOf(c.Key).byKey[c.Key]
+		l := ls.byKey[c.Key]
 		l.tokens -= c.N
-		l.used = tick
+		l.used = ls.tick
 	}
 	return true
 }
 
 // settle applies the answer of a request's script call: when its events were not all taken it puts
-// back what it reserved; each lease it asked for adds granted tokens.
+// back what it reserved; each lease it asked for adds granted tokens. Call with ls.mu held.
 func (ls *leases) settle(req *takeRequest, granted []int) {
-	defer ls.unlock(ls.lock(req.orig))
 	if ls.closed {
 		return
 	}
@@ -120,52 +114,45 @@ func (ls *leases) settle(req *takeRequest, granted []int) {
 	}
 }
 
-// at returns c's lease, making an empty one when there is none (or an idle sweep has dropped it). Call
-// with c's shard locked.
+// at returns c's lease, making an empty one when an idle sweep has dropped it.
 func (ls *leases) at(c Cost) *lease {
-	s := ls.shardOf(c.Key)
-	l := s.byKey[c.Key]
+	l := ls.byKey[c.Key]
 	if l == nil {
-		l = &lease{limit: c.Limit, used: ls.tick.Load()}
-		s.byKey[c.Key] = l
+		l = &lease{limit: c.Limit, used: ls.tick}
+		ls.byKey[c.Key] = l
 	}
 	return l
 }
 
 // idle advances the tick, drops the leases unused for leaseIdleTicks and returns their tokens.
 func (ls *leases) idle() []giveBack {
-	tick := ls.tick.Add(1)
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
+	ls.tick++
 	var give []giveBack
-	for i := range ls.shards {
-		s := &ls.shards[i]
-		s.mu.Lock()
-		for key, l := range s.byKey {
-			if l.pending || tick-l.used < leaseIdleTicks {
-				continue
-			}
-			if l.tokens > 0 {
-				give = append(give, giveBack{key: key, tokens: l.tokens, limit: l.limit})
-			}
-			delete(s.byKey, key)
+	for key, l := range ls.byKey {
+		if l.pending || ls.tick-l.used < leaseIdleTicks {
+			continue
 		}
-		s.mu.Unlock()
+		if l.tokens > 0 {
+			give = append(give, giveBack{key: key, tokens: l.tokens, limit: l.limit})
+		}
+		delete(ls.byKey, key)
 	}
 	return give
 }
 
 // close drops every lease and returns their tokens; a take then fails with ErrClosed.
 func (ls *leases) close() []giveBack {
-	ls.lockSet(allShards)
-	defer ls.unlock(allShards)
+	ls.mu.Lock()
+	defer ls.mu.Unlock()
 	ls.closed = true
 	var give []giveBack
-	for i := range ls.shards {
-		for key, l := range ls.shards[i].byKey {
-			if l.tokens > 0 {
-				give = append(give, giveBack{key: key, tokens: l.tokens, limit: l.limit})
-			}
+	for key, l := range ls.byKey {
+		if l.tokens > 0 {
+			give = append(give, giveBack{key: key, tokens: l.tokens, limit: l.limit})
 		}
-		ls.shards[i].byKey = nil
 	}
+	ls.byKey = nil
 	return give
 }

@@ -75,7 +75,9 @@ func (r *Redis) Take(ctx context.Context, costs []Cost) (time.Duration, error) {
 	}
 	if err := r.handOver(ctx, req); err != nil {
 		req.err = err
+		r.leases.mu.Lock()
 		r.leases.settle(req, nil)
+		r.leases.mu.Unlock()
 		return 0, err
 	}
 	<-req.done
@@ -174,6 +176,7 @@ func (r *Redis) call(group []*takeRequest, give []giveBack) {
 		err = fmt.Errorf("script answered %d figures, not %d", len(out), len(group)+r.args.leases)
 	}
 	grants := out[min(len(out), len(group)):]
+	r.leases.mu.Lock()
 	for i, req := range group {
 		var granted []int
 		if err != nil {
@@ -184,6 +187,7 @@ func (r *Redis) call(group []*takeRequest, give []giveBack) {
 		}
 		r.leases.settle(req, granted)
 	}
+	r.leases.mu.Unlock()
 	for _, req := range group {
 		close(req.done)
 	}
