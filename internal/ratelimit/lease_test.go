@@ -116,11 +116,11 @@ func TestRedisCloseGivesLeasesBack(t *testing.T) {
 	require.ErrorIs(t, err, ratelimit.ErrClosed)
 }
 
-// TestRedisShardedLeasesAllOrNothing takes, from 64 goroutines of one replica, single events from a
-// client's bucket and one site's bucket at once, the two keys named in either order and the clients
-// spread over the lease table's shards: the site's bucket gives out what it allows (burst plus refill,
-// at least the burst less the lease the replica holds), and each client's never more than its own.
-func TestRedisShardedLeasesAllOrNothing(t *testing.T) {
+// TestRedisTwoKeyLeasesAllOrNothing takes, from 64 goroutines of one replica, single events from a
+// client's bucket and one site's bucket at once, the two keys named in either order: the site's bucket
+// gives out what it allows (burst plus refill, at least the burst less the lease the replica holds),
+// and each client's never more than its own.
+func TestRedisTwoKeyLeasesAllOrNothing(t *testing.T) {
 	t.Parallel()
 	client := testenv.RedisClient(t, testenv.Messaging(t))
 	r := ratelimit.NewRedis(client)
