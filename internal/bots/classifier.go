@@ -7,12 +7,12 @@ import (
 )
 
 // Classifier tells bots by their User-Agent header. It is safe for concurrent use. A user agent takes
-// one pass of the automaton over its bytes the first time, and a cache lookup while it is among the
-// cacheEntries most recently seen.
+// one pass of the automaton over its bytes the first time, and a cache lookup while the cache of
+// cacheEntries answers keeps it (see cache).
 type Classifier struct {
 	automaton *automaton
 	regexps   []*regexp.Regexp // the patterns that are not sets of strings, run only on candidates
-	cache     *lru
+	cache     *cache
 }
 
 // New compiles the embedded list, less its server-side senders (see crawlerFrameworks), into one
@@ -23,7 +23,7 @@ func New() (*Classifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Classifier{cache: newLRU(cacheEntries)}
+	c := &Classifier{cache: newCache(cacheEntries)}
 	var words []word
 	for _, e := range list {
 		if e.serverSide() {

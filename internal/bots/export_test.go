@@ -84,9 +84,13 @@ func (c *Classifier) Classify(userAgent string) bool {
 
 // Cached returns how many answers the cache holds and whether it holds userAgent's.
 func (c *Classifier) Cached(userAgent string) (int, bool) {
-	c.cache.mu.Lock()
-	_, ok := c.cache.entries[userAgent]
-	c.cache.mu.Unlock()
+	set, _ := c.cache.set(userAgent)
+	ok := false
+	for i := range set {
+		if a := set[i].Load(); a != nil && a.userAgent == userAgent {
+			ok = true
+		}
+	}
 	return c.cache.len(), ok
 }
 

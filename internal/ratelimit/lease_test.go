@@ -115,3 +115,49 @@ func TestRedisCloseGivesLeasesBack(t *testing.T) {
 	_, err = r.Take(context.Background(), []ratelimit.Cost{{Key: key, Limit: limit, N: 1}})
 	require.ErrorIs(t, err, ratelimit.ErrClosed)
 }
+
+// TestRedisTwoKeyLeasesAllOrNothing takes, from 64 goroutines of one replica, single events from a
+// client's bucket and one site's bucket at once, the two keys named in either order: the site's bucket
+// gives out what it allows (burst plus refill, at least the burst less the lease the replica holds),
+// and each client's never more than its own.
+func TestRedisTwoKeyLeasesAllOrNothing(t *testing.T) {
+	t.Parallel()
+	client := testenv.RedisClient(t, testenv.Messaging(t))
+	r := ratelimit.NewRedis(client)
+	t.Cleanup(r.Close)
+	prefix := "test_" + uuid.NewString() + ":"
+	site := ratelimit.Limit{Rate: 400, Burst: time.Second} // a bucket of 400, leases of 100
+	perClient := ratelimit.Limit{Rate: 5, Burst: 2 * time.Second}
+	const goroutines, each = 64, 40
+	var taken atomic.Int64
+	var perClientTaken [goroutines]atomic.Int64
+	var wg sync.WaitGroup
+	start := time.Now()
+	for g := range goroutines {
+		wg.Go(func() {
+			for i := range each {
+				costs := []ratelimit.Cost{{Key: prefix + "client:" + strconv.Itoa(g), Limit: perClient, N: 1}, {Key: prefix + "site", Limit: site, N: 1}}
+				if i%2 == 1 {
+					costs[0], costs[1] = costs[1], costs[0]
+				}
+				wait, err := r.Take(context.Background(), costs)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if wait <= 0 {
+					taken.Add(1)
+					perClientTaken[g].Add(1)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	took := time.Since(start)
+	most := int64(400 + 400*took.Seconds() + 1)
+	require.LessOrEqual(t, taken.Load(), most, "in %s", took)
+	require.GreaterOrEqual(t, taken.Load(), int64(400-ratelimit.LeaseSize(site)), "in %s", took)
+	for g := range perClientTaken {
+		require.LessOrEqual(t, perClientTaken[g].Load(), int64(10+5*took.Seconds()+1), "client %d in %s", g, took)
+	}
+}
