@@ -20,7 +20,6 @@ const publicSalt = "analytics rate limit"
 type bucketKeys struct {
 	ipPrefix, sitePrefix string
 	hashes               sync.Pool // of hash.Hash
-	recent               *clientKeys
 }
 
 // newBucketKeys names buckets under the events' topic with secret; an empty secret is replaced by a
@@ -35,27 +34,17 @@ func newBucketKeys(topic string, secret Secret, shared bool) *bucketKeys {
 		_, _ = rand.Read(key) // never fails (crypto/rand)
 	}
 	prefix := topic + ":ratelimit:"
-	k := &bucketKeys{ipPrefix: prefix + "ip:", sitePrefix: prefix + "site:", recent: newClientKeys(clientKeyEntries)}
+	k := &bucketKeys{ipPrefix: prefix + "ip:", sitePrefix: prefix + "site:"}
 	k.hashes.New = func() any { return hmac.New(sha256.New, key) }
 	return k
 }
 
-// client returns the key of addr's bucket: the one kept for a recent address, else its hash.
+// client returns the key of addr's bucket.
 func (k *bucketKeys) client(addr netip.Addr) string {
 	if addr.Is6() {
 		addr = netip.PrefixFrom(addr, 64).Masked().Addr()
 	}
 	raw := addr.As16()
-	if key, ok := k.recent.get(raw); ok {
-		return key
-	}
-	key := k.hash(raw)
-	k.recent.add(raw, key)
-	return key
-}
-
-// hash returns the key of the bucket of the address raw.
-func (k *bucketKeys) hash(raw [16]byte) string {
 	h := k.hashes.Get().(hash.Hash)
 	h.Reset()
 	h.Write(raw[:])
