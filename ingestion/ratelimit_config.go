@@ -52,10 +52,14 @@ func (c RateLimitConfig) Validate() error {
 	return nil
 }
 
-// validRate reports a rate that is negative or not a finite number.
+// minRate is the smallest rate a limit may have, one event in about 17 minutes: below it a bucket's
+// refill time would overflow the arithmetic and the limit would stop limiting.
+const minRate = 0.001
+
+// validRate reports a rate that is negative, below minRate but not 0, or not a finite number.
 func validRate(name string, rate float64) error {
-	if !(rate >= 0) || math.IsInf(rate, 1) {
-		return fmt.Errorf("%s=%v: events per second, 0 (off) or more", name, rate)
+	if !(rate == 0 || rate >= minRate) || math.IsInf(rate, 1) {
+		return fmt.Errorf("%s=%v: events per second, 0 (off) or at least %v", name, rate, minRate)
 	}
 	return nil
 }

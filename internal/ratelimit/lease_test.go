@@ -81,7 +81,7 @@ func TestRedisLeaseGivenBackWhenIdle(t *testing.T) {
 	r := ratelimit.NewRedis(client)
 	t.Cleanup(r.Close)
 	key := "test_" + uuid.NewString()
-	limit := ratelimit.Limit{Rate: 100, Burst: 10 * time.Second} // 10 ms per token, leases of 5
+	limit := ratelimit.Limit{Rate: 100, Burst: 10 * time.Second} // 10 ms per token, leases of 100 (1 s)
 	wait, err := r.Take(context.Background(), []ratelimit.Cost{{Key: key, Limit: limit, N: 500}})
 	require.NoError(t, err)
 	require.LessOrEqual(t, wait, time.Duration(0))
