@@ -20,6 +20,25 @@ type limiter interface {
 	Take(ctx context.Context, costs []ratelimit.Cost) (time.Duration, error)
 }
 
+// takeConcurrently starts goroutines on wg that each take one event from key's bucket each times,
+// adding to taken the takes granted.
+func takeConcurrently(t *testing.T, wg *sync.WaitGroup, taken *atomic.Int64, l limiter, key string, limit ratelimit.Limit, goroutines, each int) {
+	for range goroutines {
+		wg.Go(func() {
+			for range each {
+				wait, err := l.Take(context.Background(), []ratelimit.Cost{{Key: key, Limit: limit, N: 1}})
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if wait <= 0 {
+					taken.Add(1)
+				}
+			}
+		})
+	}
+}
+
 // limiters returns a Memory and a Redis limiter (on the test Redis), closed when the test ends, and a
 // key prefix unique to the test.
 func limiters(t *testing.T) (map[string]limiter, string) {
@@ -100,20 +119,7 @@ func TestConcurrentTakesShareOneBucket(t *testing.T) {
 			var taken atomic.Int64
 			var wg sync.WaitGroup
 			start := time.Now()
-			for range goroutines {
-				wg.Go(func() {
-					for range each {
-						wait, err := limiter.Take(context.Background(), []ratelimit.Cost{{Key: prefix + name, Limit: limit, N: 1}})
-						if err != nil {
-							t.Error(err)
-							return
-						}
-						if wait <= 0 {
-							taken.Add(1)
-						}
-					}
-				})
-			}
+			takeConcurrently(t, &wg, &taken, limiter, prefix+name, limit, goroutines, each)
 			wg.Wait()
 			took := time.Since(start)
 			most := int64(100 + 100*took.Seconds() + 1)
