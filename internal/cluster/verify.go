@@ -12,7 +12,7 @@ import (
 
 // Projection is what the processor's tables hold, summed up per key.
 type Projection struct {
-	Events     int64            // rows in events that are not bots'
+	Events     int64            // rows in events (the runs that read it never keep bots' events)
 	Counted    int64            // sum of daily_aggregates.total_events
 	Days       map[string]int64 // "site|day" → total_views
 	Users      map[string]int64 // "site|day" → unique_users
@@ -69,7 +69,7 @@ func ReadProjection(ctx context.Context, url string) (Projection, error) {
 	}
 	defer conn.Close(ctx)
 	p := newProjection()
-	if err := conn.QueryRow(ctx, `SELECT count(*) FROM events WHERE NOT is_bot`).Scan(&p.Events); err != nil {
+	if err := conn.QueryRow(ctx, `SELECT count(*) FROM events`).Scan(&p.Events); err != nil {
 		return Projection{}, fmt.Errorf("count events: %w", err)
 	}
 	queries := []struct {
