@@ -49,8 +49,8 @@ func newServer(t *testing.T) server {
 	return server{url: serve(t, cfg, client), stream: cfg.Stream, redis: client}
 }
 
-// newServerWithBrokerDown serves the ingestion API with a Redis client pointed at a closed port.
-func newServerWithBrokerDown(t *testing.T) server {
+// unreachableRedis returns a Redis broker configuration pointing at a closed port: a broker that is down.
+func unreachableRedis(t *testing.T) messaging.Config {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
@@ -58,6 +58,13 @@ func newServerWithBrokerDown(t *testing.T) server {
 	require.NoError(t, ln.Close())
 	cfg := messaging.Config{RedisHost: "127.0.0.1", RedisPort: port, Stream: "unreachable"}
 	cfg.SetDefaults()
+	return cfg
+}
+
+// newServerWithBrokerDown serves the ingestion API with a Redis client pointed at a closed port.
+func newServerWithBrokerDown(t *testing.T) server {
+	t.Helper()
+	cfg := unreachableRedis(t)
 	client := testenv.RedisClient(t, cfg)
 	return server{url: serve(t, cfg, client), stream: cfg.Stream, redis: client}
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -51,12 +50,7 @@ func (b *lockedBuffer) errorLines(t *testing.T) []map[string]any {
 // 503 is logged once at error level with the request's id, which the answer carries too.
 func TestErrorLineCarriesRequestID(t *testing.T) {
 	t.Parallel()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	port := ln.Addr().(*net.TCPAddr).Port
-	require.NoError(t, ln.Close())
-	cfg := messaging.Config{RedisHost: "127.0.0.1", RedisPort: port, Stream: "unreachable"}
-	cfg.SetDefaults()
+	cfg := unreachableRedis(t)
 	client := testenv.RedisClient(t, cfg)
 	logs := &lockedBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))

@@ -90,12 +90,8 @@ func TestMetricsCountRequestsAndEvents(t *testing.T) {
 // rejected because the broker was unavailable, none as accepted.
 func TestMetricsCountEventsNotQueued(t *testing.T) {
 	t.Parallel()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	port := ln.Addr().(*net.TCPAddr).Port
-	require.NoError(t, ln.Close())
-	cfg := messaging.Config{RedisHost: "127.0.0.1", RedisPort: port, Stream: "unreachable", PublishTimeout: 200 * time.Millisecond}
-	cfg.SetDefaults()
+	cfg := unreachableRedis(t)
+	cfg.PublishTimeout = 200 * time.Millisecond
 	s := server{url: serveService(t, cfg)}
 	valid := eventJSON(nil)
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"strings"
 	"sync"
@@ -240,12 +239,7 @@ func TestRateLimitKeysHideTheClientAddress(t *testing.T) {
 // unchecked and not 429.
 func TestRateLimitRedisDownAnswers503(t *testing.T) {
 	t.Parallel()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	port := ln.Addr().(*net.TCPAddr).Port
-	require.NoError(t, ln.Close())
-	cfg := messaging.Config{RedisHost: "127.0.0.1", RedisPort: port, Stream: "unreachable"}
-	cfg.SetDefaults()
+	cfg := unreachableRedis(t)
 	base := limitedIngestion(t, cfg, floodLimits())
 	r := postAs(t, base, "/event", "198.51.100.10", siteEvent("site-down"))
 	require.Equal(t, http.StatusServiceUnavailable, r.status, "body: %s", r.body)
