@@ -26,12 +26,12 @@ func Log(log *slog.Logger) func(http.Handler) http.Handler {
 				id = NewRequestID()
 			}
 			w.Header().Set(RequestIDHeader, id)
-			rec := &recorder{ResponseWriter: w}
+			rec := &Recorder{ResponseWriter: w}
 			r = withRequestID(r, id)
 			next.ServeHTTP(rec, r)
 			log.LogAttrs(r.Context(), slog.LevelDebug, "request",
-				slog.String("method", Method(r)), slog.String("route", Route(r)), slog.Int("status", rec.statusOr200()),
-				slog.Int64("bytes", rec.bytes), slog.Duration("duration", time.Since(start)), slog.String("request_id", id))
+				slog.String("method", Method(r)), slog.String("route", Route(r)), slog.Int("status", rec.Status()),
+				slog.Int64("bytes", rec.Bytes), slog.Duration("duration", time.Since(start)), slog.String("request_id", id))
 		})
 	}
 }
@@ -65,36 +65,4 @@ func Method(r *http.Request) string {
 		return r.Method
 	}
 	return "other"
-}
-
-// recorder notes the status and the body bytes of an answer.
-type recorder struct {
-	http.ResponseWriter
-	status int
-	bytes  int64
-}
-
-func (r *recorder) WriteHeader(status int) {
-	if r.status == 0 && status >= 200 {
-		r.status = status
-	}
-	r.ResponseWriter.WriteHeader(status)
-}
-
-func (r *recorder) Write(b []byte) (int, error) {
-	n, err := r.ResponseWriter.Write(b)
-	r.bytes += int64(n)
-	return n, err
-}
-
-func (r *recorder) statusOr200() int {
-	if r.status == 0 {
-		return http.StatusOK
-	}
-	return r.status
-}
-
-// Unwrap lets http.ResponseController reach the connection's writer.
-func (r *recorder) Unwrap() http.ResponseWriter {
-	return r.ResponseWriter
 }

@@ -62,9 +62,9 @@ func NewHTTP(reg prometheus.Registerer, service string) *HTTP {
 func (h *HTTP) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w}
+		sw := &httpapi.Recorder{ResponseWriter: w}
 		next.ServeHTTP(sw, r)
-		s := h.seriesOf(seriesKey{route: httpapi.Route(r), method: httpapi.Method(r), code: sw.status()})
+		s := h.seriesOf(seriesKey{route: httpapi.Route(r), method: httpapi.Method(r), code: sw.Status()})
 		s.requests.Inc()
 		s.duration.Observe(time.Since(start).Seconds())
 	})
