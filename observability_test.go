@@ -13,6 +13,7 @@ import (
 	"time"
 
 	dto "github.com/prometheus/client_model/go"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
 
@@ -199,8 +200,10 @@ func TestDashboardReadsExportedMetrics(t *testing.T) {
 
 	event := `{"site_id":"dashboard","event_type":"page_view","path":"/","timestamp":"2025-11-12T10:00:00Z"}`
 	require.Equal(t, http.StatusOK, httpStatus(t, http.MethodPost, url("ingestion", "/event"), event))
-	require.Eventually(t, func() bool {
-		return metricstest.Get(t, url("processor", "/metrics")).Value(t, "processor_events_projected_total", nil) == 1
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		projected := metricstest.Get(c, url("processor", "/metrics"))["processor_events_projected_total"]
+		require.NotEmpty(c, projected.GetMetric(), "processor_events_projected_total not exported")
+		require.Equal(c, 1.0, projected.GetMetric()[0].GetCounter().GetValue())
 	}, 30*time.Second, 50*time.Millisecond, "the processor never projected the event")
 	require.Equal(t, http.StatusOK, httpStatus(t, http.MethodGet, url("reporting", "/stats?site_id=dashboard&date=2025-11-12"), ""))
 

@@ -11,10 +11,9 @@ import (
 	"time"
 
 	dto "github.com/prometheus/client_model/go"
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 	"github.com/stretchr/testify/require"
 
+	"github.com/analytics-pipeline/analytics/internal/metrics/metricstest"
 	"github.com/analytics-pipeline/analytics/internal/testenv"
 	"github.com/analytics-pipeline/analytics/processor"
 )
@@ -38,20 +37,13 @@ func serveProcessor(t *testing.T, cfg processor.Config) string {
 }
 
 // scrape reads GET /metrics at url.
-func scrape(t require.TestingT, url string) map[string]*dto.MetricFamily {
-	resp, err := http.Get(url + "/metrics")
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	require.Equal(t, http.StatusOK, resp.StatusCode)
-	parser := expfmt.NewTextParser(model.UTF8Validation)
-	families, err := parser.TextToMetricFamilies(resp.Body)
-	require.NoError(t, err)
-	return families
+func scrape(t require.TestingT, url string) metricstest.Scrape {
+	return metricstest.Get(t, url+"/metrics")
 }
 
 // value is the value of the unlabelled counter or gauge name, or the sample count of the histogram
 // name; sum is a histogram's sample sum. A metric that is absent fails the test.
-func value(t require.TestingT, families map[string]*dto.MetricFamily, name string) (v, sum float64) {
+func value(t require.TestingT, families metricstest.Scrape, name string) (v, sum float64) {
 	f, ok := families[name]
 	require.True(t, ok, "metric %s not exported", name)
 	require.Len(t, f.GetMetric(), 1, name)

@@ -12,31 +12,27 @@ import (
 	dto "github.com/prometheus/client_model/go"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
+	"github.com/stretchr/testify/require"
 )
 
 // Scrape is one answer of GET /metrics, parsed.
 type Scrape map[string]*dto.MetricFamily
 
 // Get scrapes url (a service's /metrics) and fails the test unless it answers 200 with metrics in the
-// text format.
-func Get(t testing.TB, url string) Scrape {
-	t.Helper()
+// text format. t may be an assert.CollectT, to scrape inside require.EventuallyWithT.
+func Get(t require.TestingT, url string) Scrape {
+	if h, ok := t.(interface{ Helper() }); ok {
+		h.Helper()
+	}
 	res, err := http.Get(url)
-	if err != nil {
-		t.Fatalf("GET %s: %v", url, err)
-	}
+	require.NoError(t, err, "GET %s", url)
 	defer res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("GET %s: status %d, want 200", url, res.StatusCode)
-	}
-	if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/plain") {
-		t.Fatalf("GET %s: Content-Type %q, want the text exposition format", url, ct)
-	}
+	require.Equal(t, http.StatusOK, res.StatusCode, "GET %s", url)
+	require.True(t, strings.HasPrefix(res.Header.Get("Content-Type"), "text/plain"),
+		"GET %s: Content-Type %q, want the text exposition format", url, res.Header.Get("Content-Type"))
 	parser := expfmt.NewTextParser(model.UTF8Validation)
 	families, err := parser.TextToMetricFamilies(res.Body)
-	if err != nil {
-		t.Fatalf("parse %s: %v", url, err)
-	}
+	require.NoError(t, err, "parse %s", url)
 	return families
 }
 
