@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"time"
 
 	"github.com/analytics-pipeline/analytics/internal/jsonstr"
@@ -26,6 +28,41 @@ type Event struct {
 	// Bot marks an event whose request came from a bot (see ingestion's bot filtering): it is stored with
 	// the raw events but counted in no projection.
 	Bot bool `json:"bot,omitempty"`
+
+	// VisitorID identifies the event's visitor within its site (internal/visitor): derived from UserID when
+	// there is one, otherwise from a per-date salt, the client's address and user agent at ingestion.
+	// Zero means not computed (a message from a build before visitors); the processor then derives it.
+	VisitorID int64 `json:"visitor_id,omitempty"`
+	// Captured by ingestion from the request (all optional).
+	URL      string            `json:"url,omitempty"`      // the page's full URL
+	Referrer string            `json:"referrer,omitempty"` // the referring URL as sent
+	Props    map[string]string `json:"props,omitempty"`    // custom properties; numbers and booleans as their JSON text
+	// Derived by ingestion: the URL's host and UTM parameters, the referrer's traffic source, and the user
+	// agent's browser, OS and device. Empty when unknown.
+	Hostname       string `json:"hostname,omitempty"`
+	Source         string `json:"source,omitempty"` // a known name ("Google") or the referrer's host; empty is Direct / None
+	UTMSource      string `json:"utm_source,omitempty"`
+	UTMMedium      string `json:"utm_medium,omitempty"`
+	UTMCampaign    string `json:"utm_campaign,omitempty"`
+	UTMContent     string `json:"utm_content,omitempty"`
+	UTMTerm        string `json:"utm_term,omitempty"`
+	Browser        string `json:"browser,omitempty"`
+	BrowserVersion string `json:"browser_version,omitempty"`
+	OS             string `json:"os,omitempty"`
+	OSVersion      string `json:"os_version,omitempty"`
+	Device         string `json:"device,omitempty"` // Desktop, Mobile or Tablet
+}
+
+// optionalStrings returns the optional string fields after Bot, in the order json.Marshal writes them.
+func (e *Event) optionalStrings() [16]struct{ key, value string } {
+	return [16]struct{ key, value string }{
+		{`,"url":`, e.URL}, {`,"referrer":`, e.Referrer}, {"", ""}, // the slot of props, written apart
+		{`,"hostname":`, e.Hostname}, {`,"source":`, e.Source},
+		{`,"utm_source":`, e.UTMSource}, {`,"utm_medium":`, e.UTMMedium}, {`,"utm_campaign":`, e.UTMCampaign},
+		{`,"utm_content":`, e.UTMContent}, {`,"utm_term":`, e.UTMTerm},
+		{`,"browser":`, e.Browser}, {`,"browser_version":`, e.BrowserVersion}, {`,"os":`, e.OS},
+		{`,"os_version":`, e.OSVersion}, {`,"device":`, e.Device}, {"", ""},
+	}
 }
 
 // Marshal encodes events as one broker message payload: a JSON array. One message carries many events so
@@ -40,6 +77,17 @@ func Marshal(events []Event) ([]byte, error) {
 	for i := range events {
 		e := &events[i]
 		size += eventOverhead + len(e.EventID) + len(e.SiteID) + len(e.EventType) + len(e.Path) + len(e.UserID)
+		if e.VisitorID != 0 {
+			size += len(`,"visitor_id":-9223372036854775808`)
+		}
+		for _, f := range e.optionalStrings() {
+			if f.value != "" {
+				size += len(f.key) + len(f.value) + 2
+			}
+		}
+		for k, v := range e.Props {
+			size += len(k) + len(v) + 6
+		}
 	}
 	b := make([]byte, 0, size)
 	b = append(b, '[')
@@ -78,10 +126,43 @@ func (e *Event) AppendJSON(b []byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	b = append(b, '"')
 	if e.Bot {
-		return append(b, `","bot":true}`...), nil
+		b = append(b, `,"bot":true`...)
 	}
-	return append(b, `"}`...), nil
+	if e.VisitorID != 0 {
+		b = append(b, `,"visitor_id":`...)
+		b = strconv.AppendInt(b, e.VisitorID, 10)
+	}
+	for i, f := range e.optionalStrings() {
+		if i == 2 && len(e.Props) > 0 {
+			b = appendProps(b, e.Props)
+		}
+		if f.value != "" {
+			b = append(b, f.key...)
+			b = jsonstr.Append(b, f.value)
+		}
+	}
+	return append(b, '}'), nil
+}
+
+// appendProps appends the props object with its keys sorted, as json.Marshal writes a map.
+func appendProps(b []byte, props map[string]string) []byte {
+	keys := make([]string, 0, len(props))
+	for k := range props {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	b = append(b, `,"props":{`...)
+	for i, k := range keys {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = jsonstr.Append(b, k)
+		b = append(b, ':')
+		b = jsonstr.Append(b, props[k])
+	}
+	return append(b, '}')
 }
 
 // Unmarshal decodes a broker message payload: a JSON array of events, or a single event object. It fails

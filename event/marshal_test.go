@@ -24,6 +24,13 @@ func TestMarshalIsWhatEncodingJSONMakes(t *testing.T) {
 			UserID: "\x7f", Timestamp: time.Date(2025, 11, 12, 19, 30, 1, 0, time.FixedZone("", -(2*3600+30*60))),
 		}},
 		"zero_time": {{EventID: "e"}},
+		"v2_fields": {{
+			EventID: "e", SiteID: "s", EventType: event.PageView, Path: "/a", Timestamp: time.Date(2025, 11, 12, 19, 30, 1, 5, time.UTC),
+			Bot: true, VisitorID: -42, URL: "https://example.com/a?utm_source=x&b=<c>", Referrer: "https://www.google.com/",
+			Props: map[string]string{"plan": "pro", "b": "1", " é": "true", "": ""}, Hostname: "example.com", Source: "Google",
+			UTMSource: "x", UTMMedium: "m", UTMCampaign: "c", UTMContent: "co", UTMTerm: "t",
+			Browser: "Chrome", BrowserVersion: "120.0", OS: "Windows", OSVersion: "10", Device: "Desktop",
+		}, {EventID: "f", SiteID: "s", EventType: "click", Path: "/", Timestamp: time.Date(2025, 11, 12, 19, 30, 1, 5, time.UTC), VisitorID: 7, Props: map[string]string{}, Device: "Mobile"}},
 		"bot": {
 			{EventID: "e1", SiteID: "s", EventType: event.PageView, Path: "/", UserID: "u", Timestamp: time.Date(2025, 11, 12, 19, 30, 1, 5, time.UTC), Bot: true},
 			{EventID: "e2", SiteID: "s", EventType: event.PageView, Path: "/", Timestamp: time.Date(2025, 11, 12, 19, 30, 1, 5, time.UTC), Bot: true},
