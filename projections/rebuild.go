@@ -104,5 +104,5 @@ func dateOrNil(t time.Time) any {
 	if t.IsZero() {
 		return nil
 	}
-	return t.Format(time.DateOnly)
+	return t
 }
