@@ -9,9 +9,11 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/analytics-pipeline/analytics/internal/clientip"
+	"github.com/analytics-pipeline/analytics/internal/envdefault"
 	"github.com/analytics-pipeline/analytics/internal/httpapi"
 	"github.com/analytics-pipeline/analytics/internal/metrics"
 	"github.com/analytics-pipeline/analytics/messaging"
@@ -24,7 +26,33 @@ type Config struct {
 	TrustedProxies  clientip.Trusted `env:"TRUSTED_PROXIES" envDefault:""`
 	Bots            BotConfig        `envPrefix:""`
 	RateLimit       RateLimitConfig  `envPrefix:""`
+	Visitors        VisitorConfig    `envPrefix:""`
 	Messaging       messaging.Config `envPrefix:""`
+}
+
+// VisitorConfig locates the sites' time zones and the visitor salts that give events their visitors.
+type VisitorConfig struct {
+	// DatabaseURL is the Postgres of the sites and visitor_salts tables. Only a configuration built in
+	// code may leave it empty (zero:"valid" keeps SetDefaults from filling it): events are then published
+	// without a VisitorID, as IdentifyVisitors says. Run, which cmd/ingestion calls, refuses it empty.
+	DatabaseURL string `env:"DATABASE_URL" envDefault:"postgres://analytics:analytics@localhost:5432/analytics?sslmode=disable" zero:"valid"`
+	// RefreshInterval is how often the sites' zones are read again and the salts refreshed (created
+	// ahead of their date, deleted once expired).
+	RefreshInterval time.Duration `env:"SITES_REFRESH_INTERVAL" envDefault:"10s"`
+}
+
+// SetDefaults gives the zero fields of a configuration built in code the defaults of their tags, but
+// for DatabaseURL.
+func (c *VisitorConfig) SetDefaults() {
+	envdefault.Fill(c)
+}
+
+// Validate reports the first setting that cannot work.
+func (c VisitorConfig) Validate() error {
+	if c.RefreshInterval <= 0 {
+		return errors.New("SITES_REFRESH_INTERVAL must be positive")
+	}
+	return nil
 }
 
 // Validate reports the first setting that cannot work.
@@ -41,14 +69,21 @@ func (c Config) Validate() error {
 	if err := c.RateLimit.Validate(); err != nil {
 		return err
 	}
+	if err := c.Visitors.Validate(); err != nil {
+		return err
+	}
 	if c.Bots.Keep && !c.Bots.Filter {
 		return errors.New("KEEP_BOT_EVENTS=true needs BOT_FILTERING=true: with filtering off no event is marked a bot's")
 	}
 	return c.Messaging.Validate()
 }
 
-// Run listens on the configured port and serves until ctx is cancelled.
+// Run listens on the configured port and serves until ctx is cancelled. Unlike Serve it refuses a
+// configuration without DATABASE_URL: a deployed ingestion identifies visitors.
 func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
+	if cfg.Visitors.DatabaseURL == "" {
+		return errors.New("config: DATABASE_URL is empty: ingestion reads the sites' time zones and the visitor salts from Postgres")
+	}
 	ln, err := net.Listen("tcp", ":"+strconv.Itoa(cfg.Port))
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -62,6 +97,7 @@ func Serve(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger) e
 	defer ln.Close()
 	cfg.Messaging.SetDefaults()
 	cfg.RateLimit.SetDefaults()
+	cfg.Visitors.SetDefaults()
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
@@ -79,10 +115,13 @@ func Serve(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger) e
 // that cannot work (ErrBrokerSetting) is.
 // Metrics are recorded into reg, which the caller may share with other services of the process, and
 // GET /metrics serves all of reg. cfg.Messaging is not used: the broker carries its own configuration.
+// With cfg.Visitors.DatabaseURL set, events get their visitors (IdentifyVisitors); Postgres need not
+// answer yet, as the broker need not: until it does, events that need it are answered 503.
 func ServeOn(ctx context.Context, cfg Config, ln net.Listener, broker *messaging.Broker, reg *prometheus.Registry, log *slog.Logger) error {
 	defer ln.Close()
 	cfg.Messaging.SetDefaults()
 	cfg.RateLimit.SetDefaults()
+	cfg.Visitors.SetDefaults()
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
@@ -100,5 +139,40 @@ func ServeOn(ctx context.Context, cfg Config, ln net.Listener, broker *messaging
 	if err := api.FilterBots(cfg.Bots); err != nil {
 		return err
 	}
+	if cfg.Visitors.DatabaseURL != "" {
+		pool, err := openVisitorsPool(cfg.Visitors.DatabaseURL)
+		if err != nil {
+			return err
+		}
+		defer pool.Close()
+		visitors := NewVisitors(pool, time.Now, log)
+		api.IdentifyVisitors(visitors)
+		refreshCtx, stopRefresh := context.WithCancel(ctx)
+		refreshed := make(chan struct{})
+		go func() {
+			defer close(refreshed)
+			visitors.Run(refreshCtx, cfg.Visitors.RefreshInterval, log)
+		}()
+		defer func() {
+			stopRefresh()
+			<-refreshed
+		}()
+	}
 	return httpapi.Serve(ctx, ln, api.Routes(), cfg.ShutdownTimeout, log)
+}
+
+// openVisitorsPool returns a pool on url that connects when first used, so that ingestion starts while
+// Postgres does not answer yet; a url that does not parse is an error at once.
+func openVisitorsPool(url string) (*pgxpool.Pool, error) {
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("parse DATABASE_URL: %w", err)
+	}
+	cfg.MaxConns = 4
+	cfg.ConnConfig.ConnectTimeout = lookupTimeout
+	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("postgres pool: %w", err)
+	}
+	return pool, nil
 }
