@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -19,13 +18,13 @@ import (
 type Zones struct {
 	pool  *pgxpool.Pool
 	log   *slog.Logger
-	mu    sync.Mutex                                // serializes loads
+	load1 chan struct{}                             // a token: held by the one load running
 	zones atomic.Pointer[map[string]*time.Location] // nil until the first load
 }
 
 // NewZones returns the zones of pool's sites table; log receives zones Go cannot load.
 func NewZones(pool *pgxpool.Pool, log *slog.Logger) *Zones {
-	return &Zones{pool: pool, log: log}
+	return &Zones{pool: pool, log: log, load1: make(chan struct{}, 1)}
 }
 
 // Get returns the location of site, UTC for a site nobody registered. Until the zones were loaded once
@@ -54,10 +53,15 @@ func (z *Zones) Refresh(ctx context.Context) error {
 	return z.load(ctx, false)
 }
 
-// load reads the zones; onlyFirst skips it when another caller loaded them meanwhile.
+// load reads the zones; onlyFirst skips it when another caller loaded them meanwhile. Waiting for
+// another load ends with ctx, so that requests do not queue behind loads while Postgres is down.
 func (z *Zones) load(ctx context.Context, onlyFirst bool) error {
-	z.mu.Lock()
-	defer z.mu.Unlock()
+	select {
+	case z.load1 <- struct{}{}:
+	case <-ctx.Done():
+		return fmt.Errorf("read sites' time zones: %w", ctx.Err())
+	}
+	defer func() { <-z.load1 }()
 	if onlyFirst && z.zones.Load() != nil {
 		return nil
 	}
