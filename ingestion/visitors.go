@@ -94,6 +94,8 @@ func (v *Visitors) assign(ctx context.Context, r *http.Request, events []event.E
 	ctx, cancel := context.WithTimeout(ctx, lookupTimeout)
 	defer cancel()
 	var ip string
+	var keyed *visitor.Keyed // of keyedDay: a request's events are mostly of one date
+	var keyedDay time.Time
 	for i := range events {
 		e := &events[i]
 		if e.UserID != "" {
@@ -104,18 +106,22 @@ func (v *Visitors) assign(ctx context.Context, r *http.Request, events []event.E
 		if err != nil {
 			return err
 		}
-		salt, ok, err := v.salts.For(ctx, visitor.Day(e.Timestamp, loc))
-		if err != nil {
-			return err
-		}
-		if !ok {
-			e.VisitorID = visitor.FromEvent(e.SiteID, e.EventID)
-			continue
+		day := visitor.Day(e.Timestamp, loc)
+		if keyed == nil || !day.Equal(keyedDay) {
+			salt, ok, err := v.salts.For(ctx, day)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				e.VisitorID = visitor.FromEvent(e.SiteID, e.EventID)
+				continue
+			}
+			keyed, keyedDay = visitor.NewKeyed(salt), day
 		}
 		if ip == "" {
 			ip = clientip.From(r).String()
 		}
-		e.VisitorID = visitor.Cookieless(salt, e.SiteID, ip, userAgent(r, e))
+		e.VisitorID = keyed.ID(e.SiteID, ip, userAgent(r, e))
 	}
 	return nil
 }

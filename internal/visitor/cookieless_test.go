@@ -25,4 +25,8 @@ func TestCookielessIsOneIDPerSaltSiteAddressAndAgent(t *testing.T) {
 	} {
 		require.NotEqual(t, id, got, name)
 	}
+
+	keyed := visitor.NewKeyed(salt)
+	require.Equal(t, visitor.Cookieless(salt, "example.org", "198.51.100.1", "Safari"), keyed.ID("example.org", "198.51.100.1", "Safari"))
+	require.Equal(t, id, keyed.ID("example.com", "203.0.113.7", "Firefox"), "a Keyed gives each event the id of its own")
 }
