@@ -9,11 +9,9 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/analytics-pipeline/analytics/internal/clientip"
-	"github.com/analytics-pipeline/analytics/internal/envdefault"
 	"github.com/analytics-pipeline/analytics/internal/httpapi"
 	"github.com/analytics-pipeline/analytics/internal/metrics"
 	"github.com/analytics-pipeline/analytics/messaging"
@@ -28,31 +26,6 @@ type Config struct {
 	RateLimit       RateLimitConfig  `envPrefix:""`
 	Visitors        VisitorConfig    `envPrefix:""`
 	Messaging       messaging.Config `envPrefix:""`
-}
-
-// VisitorConfig locates the sites' time zones and the visitor salts that give events their visitors.
-type VisitorConfig struct {
-	// DatabaseURL is the Postgres of the sites and visitor_salts tables. Only a configuration built in
-	// code may leave it empty (zero:"valid" keeps SetDefaults from filling it): events are then published
-	// without a VisitorID, as IdentifyVisitors says. Run, which cmd/ingestion calls, refuses it empty.
-	DatabaseURL string `env:"DATABASE_URL" envDefault:"postgres://analytics:analytics@localhost:5432/analytics?sslmode=disable" zero:"valid"`
-	// RefreshInterval is how often the sites' zones are read again and the salts refreshed (created
-	// ahead of their date, deleted once expired).
-	RefreshInterval time.Duration `env:"SITES_REFRESH_INTERVAL" envDefault:"10s"`
-}
-
-// SetDefaults gives the zero fields of a configuration built in code the defaults of their tags, but
-// for DatabaseURL.
-func (c *VisitorConfig) SetDefaults() {
-	envdefault.Fill(c)
-}
-
-// Validate reports the first setting that cannot work.
-func (c VisitorConfig) Validate() error {
-	if c.RefreshInterval <= 0 {
-		return errors.New("SITES_REFRESH_INTERVAL must be positive")
-	}
-	return nil
 }
 
 // Validate reports the first setting that cannot work.
@@ -139,40 +112,10 @@ func ServeOn(ctx context.Context, cfg Config, ln net.Listener, broker *messaging
 	if err := api.FilterBots(cfg.Bots); err != nil {
 		return err
 	}
-	if cfg.Visitors.DatabaseURL != "" {
-		pool, err := openVisitorsPool(cfg.Visitors.DatabaseURL)
-		if err != nil {
-			return err
-		}
-		defer pool.Close()
-		visitors := NewVisitors(pool, time.Now, log)
-		api.IdentifyVisitors(visitors)
-		refreshCtx, stopRefresh := context.WithCancel(ctx)
-		refreshed := make(chan struct{})
-		go func() {
-			defer close(refreshed)
-			visitors.Run(refreshCtx, cfg.Visitors.RefreshInterval, log)
-		}()
-		defer func() {
-			stopRefresh()
-			<-refreshed
-		}()
+	stopVisitors, err := api.serveVisitors(ctx, cfg.Visitors, log)
+	if err != nil {
+		return err
 	}
+	defer stopVisitors()
 	return httpapi.Serve(ctx, ln, api.Routes(), cfg.ShutdownTimeout, log)
-}
-
-// openVisitorsPool returns a pool on url that connects when first used, so that ingestion starts while
-// Postgres does not answer yet; a url that does not parse is an error at once.
-func openVisitorsPool(url string) (*pgxpool.Pool, error) {
-	cfg, err := pgxpool.ParseConfig(url)
-	if err != nil {
-		return nil, fmt.Errorf("parse DATABASE_URL: %w", err)
-	}
-	cfg.MaxConns = 4
-	cfg.ConnConfig.ConnectTimeout = lookupTimeout
-	pool, err := pgxpool.NewWithConfig(context.Background(), cfg)
-	if err != nil {
-		return nil, fmt.Errorf("postgres pool: %w", err)
-	}
-	return pool, nil
 }
