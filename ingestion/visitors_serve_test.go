@@ -37,14 +37,17 @@ func TestServeRefreshesSaltsAndZones(t *testing.T) {
 	}, 10*time.Second, 10*time.Millisecond, "the refresh creates today's salt before any event needs it")
 	require.Equal(t, http.StatusOK, s.get(t, "/ready").status)
 
-	_, err = sites.NewStore(pool).Create(ctx, "in.example", "Asia/Kolkata")
-	require.NoError(t, err)
-	// 23:00 UTC of yesterday is 04:30 of today in Kolkata: dated in UTC, the event would take
-	// yesterday's salt (or none, after 12:00 UTC), not today's.
+	// 23:00 UTC of yesterday is 04:30 of today in Kolkata: dated in UTC, the event takes yesterday's salt
+	// (or none, after 12:00 UTC), not today's.
 	at := today.Add(-time.Hour).Format(time.RFC3339)
 	var salt []byte
 	require.NoError(t, pool.QueryRow(ctx, `SELECT salt FROM visitor_salts WHERE day = $1`, today).Scan(&salt))
 	want := visitor.Cookieless(salt, "in.example", "127.0.0.1", "Go-http-client/1.1")
+	a := decodeAccepted(t, s.post(t, "/event", jsonType, eventJSON(map[string]any{"site_id": "in.example", "user_id": nil, "timestamp": at})))
+	require.NotEqual(t, want, s.streamEvent(t, a.QueuedID, a.EventID).VisitorID, "not registered yet: dated in UTC")
+
+	_, err = sites.NewStore(pool).Create(ctx, "in.example", "Asia/Kolkata")
+	require.NoError(t, err)
 	// Posted from the test's goroutine (decodeAccepted may fail the test) until the zone has arrived.
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(20 * time.Millisecond) {
 		a := decodeAccepted(t, s.post(t, "/event", jsonType, eventJSON(map[string]any{"site_id": "in.example", "user_id": nil, "timestamp": at})))
