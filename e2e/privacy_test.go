@@ -23,19 +23,19 @@ import (
 	"github.com/analytics-pipeline/analytics/processor"
 )
 
-// lockedBuffer is a log destination that several services write at once.
-type lockedBuffer struct {
+// privacyLog is a log destination that several services write at once.
+type privacyLog struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
 }
 
-func (b *lockedBuffer) Write(p []byte) (int, error) {
+func (b *privacyLog) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.Write(p)
 }
 
-func (b *lockedBuffer) String() string {
+func (b *privacyLog) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
@@ -51,7 +51,7 @@ func TestClientAddressesAreNeverStoredNorLogged(t *testing.T) {
 	clients := []string{"203.0.113.77", "2001:db8::77"}
 	msgCfg := testenv.Messaging(t)
 	dbURL := testenv.ProcessorDatabaseURL(t, msgCfg)
-	var logs lockedBuffer
+	var logs privacyLog
 	log := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 
 	var trusted clientip.Trusted
@@ -84,14 +84,14 @@ func TestClientAddressesAreNeverStoredNorLogged(t *testing.T) {
 	sent := 0
 	for i, client := range clients {
 		one := fmt.Sprintf(`{"site_id":"privacy.example","event_type":"page_view","path":"/p%d","timestamp":%q}`, i, now)
-		requireStatus(t, postFrom(t, base+"/event", client, one), http.StatusOK)
+		requirePrivacyStatus(t, privacyPost(t, base+"/event", client, one), http.StatusOK)
 		batch := fmt.Sprintf(`[%s,{"site_id":"privacy.example","event_type":"click","path":"/b","timestamp":%q},{"site_id":""}]`, one, now)
-		requireStatus(t, postFrom(t, base+"/events", client, batch), http.StatusOK)
-		requireStatus(t, postFrom(t, base+"/event", client, `{"site_id":"privacy.example"}`), http.StatusBadRequest)
+		requirePrivacyStatus(t, privacyPost(t, base+"/events", client, batch), http.StatusOK)
+		requirePrivacyStatus(t, privacyPost(t, base+"/event", client, `{"site_id":"privacy.example"}`), http.StatusBadRequest)
 		sent += 3 // the single event and the batch's two valid ones (ids made by ingestion)
 	}
-	get(t, base+"/ready")
-	metrics := get(t, base+"/metrics")
+	privacyGet(t, base+"/ready")
+	metrics := privacyGet(t, base+"/metrics")
 
 	pool, err := pgxpool.New(context.Background(), dbURL)
 	require.NoError(t, err)
@@ -111,7 +111,7 @@ func TestClientAddressesAreNeverStoredNorLogged(t *testing.T) {
 	require.Contains(t, stream, "privacy.example", "the stream holds the events")
 	text := logs.String()
 	require.Contains(t, text, `"msg":"request"`, "the debug request log was on")
-	tables := tableTexts(t, pool)
+	tables := rowsAsText(t, pool)
 	for _, client := range clients {
 		for _, form := range []string{client, hex.EncodeToString([]byte(client))} {
 			require.NotContains(t, text, form, "a log line holds the client's address")
@@ -124,9 +124,9 @@ func TestClientAddressesAreNeverStoredNorLogged(t *testing.T) {
 	}
 }
 
-// tableTexts returns every row of every table of the public schema, each as Postgres casts a row to
+// rowsAsText returns every row of every table of the public schema, each as Postgres casts a row to
 // text (bytea columns as hex).
-func tableTexts(t *testing.T, pool *pgxpool.Pool) map[string]string {
+func rowsAsText(t *testing.T, pool *pgxpool.Pool) map[string]string {
 	t.Helper()
 	ctx := context.Background()
 	rows, _ := pool.Query(ctx, `SELECT tablename FROM pg_tables WHERE schemaname = 'public'`)
@@ -143,41 +143,41 @@ func tableTexts(t *testing.T, pool *pgxpool.Pool) map[string]string {
 	return texts
 }
 
-type answer struct {
+type privacyAnswer struct {
 	status int
 	body   string
 }
 
-func postFrom(t *testing.T, url, client, body string) answer {
+func privacyPost(t *testing.T, url, client, body string) privacyAnswer {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodPost, url, strings.NewReader(body))
 	require.NoError(t, err)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-Forwarded-For", client)
 	req.Header.Set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0")
-	return send(t, req)
+	return privacySend(t, req)
 }
 
-func get(t *testing.T, url string) string {
+func privacyGet(t *testing.T, url string) string {
 	t.Helper()
 	req, err := http.NewRequest(http.MethodGet, url, nil)
 	require.NoError(t, err)
-	a := send(t, req)
+	a := privacySend(t, req)
 	require.Equal(t, http.StatusOK, a.status, a.body)
 	return a.body
 }
 
-func send(t *testing.T, req *http.Request) answer {
+func privacySend(t *testing.T, req *http.Request) privacyAnswer {
 	t.Helper()
 	res, err := http.DefaultClient.Do(req)
 	require.NoError(t, err)
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
 	require.NoError(t, err)
-	return answer{status: res.StatusCode, body: string(b)}
+	return privacyAnswer{status: res.StatusCode, body: string(b)}
 }
 
-func requireStatus(t *testing.T, a answer, status int) {
+func requirePrivacyStatus(t *testing.T, a privacyAnswer, status int) {
 	t.Helper()
 	require.Equal(t, status, a.status, a.body)
 }
