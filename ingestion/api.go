@@ -26,14 +26,15 @@ const retryAfterSeconds = "1"
 
 // API holds the handlers' dependencies.
 type API struct {
-	packer  *packer
-	ready   func(context.Context) error
-	log     *slog.Logger
-	now     func() time.Time
-	buffers buffers
-	trusted clientip.Trusted
-	bots    *botFilter
-	limits  *rateLimits // nil: no rate limits
+	packer   *packer
+	ready    func(context.Context) error
+	log      *slog.Logger
+	now      func() time.Time
+	buffers  buffers
+	trusted  clientip.Trusted
+	bots     *botFilter
+	limits   *rateLimits // nil: no rate limits
+	visitors *Visitors   // nil: events keep VisitorID 0 (see IdentifyVisitors)
 
 	registry *prometheus.Registry
 	http     *metrics.HTTP
@@ -86,6 +87,9 @@ func (a *API) postEvent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if a.rateLimited(w, r, events) {
+		return
+	}
+	if !a.identified(w, r, events) {
 		return
 	}
 	res, err := a.packer.publish(r.Context(), events, httpapi.RequestID(r))

@@ -46,6 +46,9 @@ func (a *API) postEvents(w http.ResponseWriter, r *http.Request) {
 	if a.rateLimited(w, r, batch.events) {
 		return
 	}
+	if !a.identified(w, r, batch.events) {
+		return
+	}
 	res, err := a.packer.publish(r.Context(), batch.events, httpapi.RequestID(r))
 	if err != nil {
 		a.unavailable(w, r, err, len(batch.events))
