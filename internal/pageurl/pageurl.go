@@ -31,8 +31,8 @@ var utmKeys = [5]string{"utm_source", "utm_medium", "utm_campaign", "utm_content
 // Parse reads raw, which must be an absolute http or https URL with a host.
 func Parse(raw string) (Page, error) {
 	u, err := url.Parse(raw)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
-		return Page{}, ErrNotHTTP
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" || !clean(u.Hostname()) {
+		return Page{}, ErrNotHTTP // a host percent-encoding invalid UTF-8 ("%ff") is no host
 	}
 	p := Page{Path: u.Path, Hostname: Hostname(u.Hostname())}
 	if !clean(p.Path) {

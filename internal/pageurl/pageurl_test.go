@@ -30,6 +30,7 @@ func TestParse(t *testing.T) {
 		{name: "path_with_nul_kept_escaped", url: "https://example.com/a%00b", want: pageurl.Page{Path: "/a%00b", Hostname: "example.com"}},
 		{name: "path_invalid_utf8_kept_escaped", url: "https://example.com/a%FFb", want: pageurl.Page{Path: "/a%FFb", Hostname: "example.com"}},
 		{name: "fragment_ignored", url: "https://example.com/docs#install", want: pageurl.Page{Path: "/docs", Hostname: "example.com"}},
+		{name: "percent_encoded_host_decoded", url: "http://%E6%97%A5.jp/", want: pageurl.Page{Path: "/", Hostname: "日.jp"}},
 		{name: "ipv6_host", url: "http://[::1]:3000/x", want: pageurl.Page{Path: "/x", Hostname: "::1"}},
 	}
 	for _, tc := range cases {
@@ -45,7 +46,8 @@ func TestParse(t *testing.T) {
 func TestParseRejects(t *testing.T) {
 	t.Parallel()
 	for _, raw := range []string{"", "/pricing", "example.com/a", "ftp://example.com/", "data:text/html,x", "javascript:alert(1)",
-		"https:///path", "https://", "http://exa mple.com/", "https://example.com/%zz", "mailto:a@example.com"} {
+		"https:///path", "https://", "http://exa mple.com/", "https://example.com/%zz", "mailto:a@example.com",
+		"http://a%ffb.com/", "http://a%00b.com/"} {
 		_, err := pageurl.Parse(raw)
 		require.ErrorIs(t, err, pageurl.ErrNotHTTP, "url %q", raw)
 	}

@@ -3,13 +3,15 @@ package referrer
 import (
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/analytics-pipeline/analytics/internal/pageurl"
 )
 
 // Source returns the traffic source of a page on pageHost (as pageurl.Hostname gives it; empty when the
 // page's URL is unknown) reached from referrer, as Plausible resolves it from a referrer:
-//   - "" (Direct / None) when referrer is empty, is not an http, https or android-app URL with a host,
+//   - "" (Direct / None) when referrer is empty, is not an http, https or android-app URL with a host
+//     (a valid UTF-8 one),
 //     is on pageHost ("www." ignored) or on localhost;
 //   - the database's name for a known host ("https://www.google.co.uk/search?q=x" -> "Google");
 //   - otherwise the referrer's host, lower-case, without "www." ("https://www.markosaric.com/x" ->
@@ -22,7 +24,7 @@ func (s *Sources) Source(referrer, pageHost string) string {
 		return ""
 	}
 	u, err := url.Parse(strings.TrimSpace(referrer))
-	if err != nil || u.Hostname() == "" {
+	if err != nil || u.Hostname() == "" || !utf8.ValidString(u.Hostname()) {
 		return ""
 	}
 	host := strings.ToLower(u.Hostname())

@@ -39,6 +39,7 @@ func TestSource(t *testing.T) {
 		{name: "localhost_is_direct", referrer: "http://localhost:3000/", pageHost: "example.com", want: ""},
 		{name: "empty_is_direct", referrer: "", pageHost: "example.com", want: ""},
 		{name: "not_a_url_is_direct", referrer: "not a url", pageHost: "example.com", want: ""},
+		{name: "host_of_invalid_utf8_is_direct", referrer: "https://a%ffb.com/", pageHost: "example.com", want: ""},
 		{name: "other_scheme_is_direct", referrer: "file:///home/me/page.html", pageHost: "example.com", want: ""},
 		{name: "surrounding_space_trimmed", referrer: "  https://www.google.com/ ", pageHost: "example.com", want: "Google"},
 	}

@@ -5,6 +5,7 @@ package useragent
 
 import (
 	"strings"
+	"unicode/utf8"
 
 	"github.com/mileusna/useragent"
 )
@@ -39,10 +40,10 @@ var plausibleNames = map[string]string{
 func parse(s string) Agent {
 	ua := useragent.Parse(s)
 	a := Agent{
-		Browser:        rename(ua.Name),
-		BrowserVersion: majorMinor(ua.Version),
-		OS:             rename(ua.OS),
-		OSVersion:      majorMinor(ua.OSVersion),
+		Browser:        text(rename(ua.Name)),
+		BrowserVersion: text(majorMinor(ua.Version)),
+		OS:             text(rename(ua.OS)),
+		OSVersion:      text(majorMinor(ua.OSVersion)),
 	}
 	switch {
 	case ua.Tablet || (ua.OS == useragent.Android && !strings.Contains(s, "Mobile")):
@@ -55,6 +56,15 @@ func parse(s string) Agent {
 		a.Device = Desktop
 	}
 	return a
+}
+
+// text makes a piece the library cut out of a user agent storable as Postgres text, whatever bytes the
+// user agent held: valid UTF-8 (U+FFFD for the rest) without NUL characters.
+func text(s string) string {
+	if utf8.ValidString(s) && strings.IndexByte(s, 0) < 0 {
+		return s
+	}
+	return strings.ReplaceAll(strings.ToValidUTF8(s, "\uFFFD"), "\x00", "")
 }
 
 func rename(name string) string {

@@ -39,6 +39,7 @@ func TestParse(t *testing.T) {
 			want: useragent.Agent{Browser: "Chrome", BrowserVersion: "131.0", OS: "Chrome OS", Device: useragent.Desktop}},
 		{name: "server_library_has_no_device", ua: "curl/8.5.0", want: useragent.Agent{Browser: "curl", BrowserVersion: "8.5"}},
 		{name: "empty", ua: "", want: useragent.Agent{}},
+		{name: "invalid_utf8_and_nul_made_storable", ua: "Br\xffwser\x00/1.2.3", want: useragent.Agent{Browser: "Br\uFFFDwser", BrowserVersion: "1.2"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
