@@ -86,6 +86,11 @@ func TestPostEventCapturesFields(t *testing.T) {
 			want:   event.Event{Path: "/pricing", Props: map[string]string{"plan": "pro", "seats": "12", "trial": "false", "ratio": "1.50"}},
 		},
 		{
+			name:   "empty_props_are_none",
+			change: map[string]any{"props": map[string]any{}},
+			want:   event.Event{Path: "/pricing"},
+		},
+		{
 			name:   "referrer_without_url_counts",
 			change: map[string]any{"referrer": "https://twitter.com/someone"},
 			want:   event.Event{Path: "/pricing", Referrer: "https://twitter.com/someone", Source: "Twitter"},

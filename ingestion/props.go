@@ -1,7 +1,6 @@
 package ingestion
 
 import (
-	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
@@ -30,8 +29,8 @@ func parseProps(raw string) (map[string]string, []string) {
 	if !utf8.ValidString(raw) {
 		return nil, []string{`"props" must be valid UTF-8`}
 	}
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal([]byte(raw), &obj); err != nil {
+	obj, ok := propsObject(raw)
+	if !ok {
 		return nil, []string{`"props" must be an object`} // not reached: both parsers checked the syntax
 	}
 	if len(obj) > maxProps {
@@ -53,8 +52,8 @@ func parseProps(raw string) (map[string]string, []string) {
 		}
 		props[key] = v
 	}
-	if len(problems) > 0 {
-		return nil, problems
+	if len(problems) > 0 || len(props) == 0 {
+		return nil, problems // {} is no props, as it is once published
 	}
 	return props, nil
 }
@@ -70,9 +69,51 @@ func propKeyProblem(key string) string {
 	return ""
 }
 
+// propsObject returns the raw JSON value of each key of the object raw, which both parsers have read as
+// JSON already, the last of duplicate keys counting; ok is false if raw is not an object.
+func propsObject(raw string) (obj map[string]string, ok bool) {
+	d := scanner{s: raw}
+	if d.peek() != '{' {
+		return nil, false
+	}
+	d.i++
+	d.space()
+	obj = map[string]string{}
+	if d.peek() == '}' {
+		return obj, true
+	}
+	for {
+		start := d.i
+		if d.peek() != '"' || !d.str() {
+			return nil, false
+		}
+		key, ok := unquote(d.s[start:d.i])
+		d.space()
+		if !ok || d.peek() != ':' {
+			return nil, false
+		}
+		d.i++
+		d.space()
+		start = d.i
+		if !d.value(2) {
+			return nil, false
+		}
+		obj[key] = d.s[start:d.i]
+		d.space()
+		switch d.peek() {
+		case ',':
+			d.i++
+			d.space()
+		case '}':
+			return obj, true
+		default:
+			return nil, false
+		}
+	}
+}
+
 // propValue returns a props value as stored, or what is wrong with it.
-func propValue(raw json.RawMessage) (string, string) {
-	s := string(raw)
+func propValue(s string) (string, string) {
 	switch c := s[0]; {
 	case c == '"':
 		v, _ := unquote(s)
