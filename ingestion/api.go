@@ -27,6 +27,7 @@ const retryAfterSeconds = "1"
 // API holds the handlers' dependencies.
 type API struct {
 	packer   *packer
+	capture  *capture
 	ready    func(context.Context) error
 	log      *slog.Logger
 	now      func() time.Time
@@ -44,7 +45,7 @@ type API struct {
 // NewAPI returns handlers that publish events on topic; ready reports whether the broker answers. Close
 // it after the HTTP server has stopped.
 func NewAPI(publisher message.Publisher, topic string, ready func(context.Context) error, log *slog.Logger) *API {
-	a := &API{packer: newPacker(publisher, topic), ready: ready, log: log, now: time.Now}
+	a := &API{packer: newPacker(publisher, topic), capture: newCapture(), ready: ready, log: log, now: time.Now}
 	a.Instrument(metrics.NewRegistry())
 	return a
 }
@@ -79,6 +80,7 @@ func (a *API) postEvent(w http.ResponseWriter, r *http.Request) {
 		e.EventID = newEventID()
 	}
 	events := []event.Event{e}
+	a.capture.derive(r.UserAgent(), events)
 	if a.bots.screen(r, events) {
 		a.metrics.reject(rejectBot, len(events))
 		w.Header().Set(droppedHeader, "bot")

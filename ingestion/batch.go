@@ -36,6 +36,7 @@ func (a *API) postEvents(w http.ResponseWriter, r *http.Request) {
 			batch.events[i].EventID = newEventID()
 		}
 	}
+	a.capture.derive(r.UserAgent(), batch.events)
 	if a.bots.screen(r, batch.events) {
 		a.metrics.reject(rejectBot, len(batch.events))
 		w.Header().Set(droppedHeader, "bot")

@@ -121,13 +121,10 @@ func (v *Visitors) assign(ctx context.Context, r *http.Request, events []event.E
 		if ip == "" {
 			ip = clientip.From(r).String()
 		}
-		e.VisitorID = keyed.ID(e.SiteID, ip, userAgent(r, e))
+		e.VisitorID = keyed.ID(e.SiteID, ip, e.UserAgent)
 	}
 	return nil
 }
-
-// userAgent is the user agent of e's client: the request's User-Agent header.
-func userAgent(r *http.Request, _ *event.Event) string { return r.UserAgent() }
 
 // identified gives events their visitors and reports true, or answers 503 and reports false when a
 // visitor cannot be computed now (Postgres is needed and does not answer); nothing is published then.

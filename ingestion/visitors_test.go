@@ -47,6 +47,7 @@ func TestEventsGetTheirVisitors(t *testing.T) {
 	otherIP := postOne(t, "203.0.113.8", "Firefox", map[string]any{"site_id": "utc.example"})
 	kolkata := postOne(t, "203.0.113.7", "Firefox", map[string]any{"site_id": "in.example"})
 	user := postOne(t, "203.0.113.7", "Firefox", map[string]any{"site_id": "utc.example", "user_id": "u-1"})
+	forwarded := postOne(t, "203.0.113.7", "Go-http-client/1.1", map[string]any{"site_id": "utc.example", "user_agent": "Firefox"})
 	saltUTC := s.saltOf(t, yesterday())
 	saltKolkata := s.saltOf(t, yesterday().AddDate(0, 0, 1))
 	require.NotEqual(t, saltUTC, saltKolkata)
@@ -58,6 +59,7 @@ func TestEventsGetTheirVisitors(t *testing.T) {
 	require.Equal(t, visitor.Cookieless(saltKolkata, "in.example", "203.0.113.7", "Firefox"), kolkata,
 		"a Kolkata site's event of the same instant is of the next date, and takes that date's salt")
 	require.Equal(t, visitor.FromUser("utc.example", "u-1"), user)
+	require.Equal(t, first, forwarded, "a server-side sender's user_agent field is the client's user agent, not its own header")
 
 	late := yesterday().AddDate(0, 0, -3).Format(time.RFC3339)
 	a := decodeAccepted(t, s.postFrom(t, "/event", "203.0.113.7", "Firefox",
