@@ -64,7 +64,7 @@ func TestComposeMatchesCode(t *testing.T) {
 		port    string
 		needs   []string
 	}{
-		{service: "ingestion", config: ingestion.Config{}, port: "3000:3000", needs: []string{"REDIS_HOST"}},
+		{service: "ingestion", config: ingestion.Config{}, port: "3000:3000", needs: []string{"REDIS_HOST", "DATABASE_URL"}},
 		{service: "processor", config: processor.Config{}, needs: []string{"REDIS_HOST", "DATABASE_URL"}},
 		{service: "reporting", config: reporting.Config{}, port: "3001:3001", needs: []string{"DATABASE_URL"}},
 	}

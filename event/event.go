@@ -37,6 +37,9 @@ type Event struct {
 	URL      string            `json:"url,omitempty"`      // the page's full URL
 	Referrer string            `json:"referrer,omitempty"` // the referring URL as sent
 	Props    map[string]string `json:"props,omitempty"`    // custom properties; numbers and booleans as their JSON text
+	// UserAgent is the user agent that Browser..Device come from: the event's user_agent field, else its
+	// request's User-Agent header. Ingestion keeps it for the visitor id; it is neither published nor stored.
+	UserAgent string `json:"-"`
 	// Derived by ingestion: the URL's host and UTM parameters, the referrer's traffic source, and the user
 	// agent's browser, OS and device. Empty when unknown.
 	Hostname       string `json:"hostname,omitempty"`

@@ -26,14 +26,16 @@ const retryAfterSeconds = "1"
 
 // API holds the handlers' dependencies.
 type API struct {
-	packer  *packer
-	ready   func(context.Context) error
-	log     *slog.Logger
-	now     func() time.Time
-	buffers buffers
-	trusted clientip.Trusted
-	bots    *botFilter
-	limits  *rateLimits // nil: no rate limits
+	packer   *packer
+	capture  *capture
+	ready    func(context.Context) error
+	log      *slog.Logger
+	now      func() time.Time
+	buffers  buffers
+	trusted  clientip.Trusted
+	bots     *botFilter
+	limits   *rateLimits // nil: no rate limits
+	visitors *Visitors   // nil: events keep VisitorID 0 (see IdentifyVisitors)
 
 	registry *prometheus.Registry
 	http     *metrics.HTTP
@@ -43,7 +45,7 @@ type API struct {
 // NewAPI returns handlers that publish events on topic; ready reports whether the broker answers. Close
 // it after the HTTP server has stopped.
 func NewAPI(publisher message.Publisher, topic string, ready func(context.Context) error, log *slog.Logger) *API {
-	a := &API{packer: newPacker(publisher, topic), ready: ready, log: log, now: time.Now}
+	a := &API{packer: newPacker(publisher, topic), capture: newCapture(), ready: ready, log: log, now: time.Now}
 	a.Instrument(metrics.NewRegistry())
 	return a
 }
@@ -78,6 +80,7 @@ func (a *API) postEvent(w http.ResponseWriter, r *http.Request) {
 		e.EventID = newEventID()
 	}
 	events := []event.Event{e}
+	a.capture.derive(r.UserAgent(), events)
 	if a.bots.screen(r, events) {
 		a.metrics.reject(rejectBot, len(events))
 		w.Header().Set(droppedHeader, "bot")
@@ -86,6 +89,9 @@ func (a *API) postEvent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if a.rateLimited(w, r, events) {
+		return
+	}
+	if !a.identified(w, r, events) {
 		return
 	}
 	res, err := a.packer.publish(r.Context(), events, httpapi.RequestID(r))

@@ -36,6 +36,7 @@ func (a *API) postEvents(w http.ResponseWriter, r *http.Request) {
 			batch.events[i].EventID = newEventID()
 		}
 	}
+	a.capture.derive(r.UserAgent(), batch.events)
 	if a.bots.screen(r, batch.events) {
 		a.metrics.reject(rejectBot, len(batch.events))
 		w.Header().Set(droppedHeader, "bot")
@@ -44,6 +45,9 @@ func (a *API) postEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if a.rateLimited(w, r, batch.events) {
+		return
+	}
+	if !a.identified(w, r, batch.events) {
 		return
 	}
 	res, err := a.packer.publish(r.Context(), batch.events, httpapi.RequestID(r))

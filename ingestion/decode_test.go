@@ -45,6 +45,10 @@ func eventSeeds() []string {
 		`{"a":1}}`, `{"a":1} {}`, `{"a":1}]`, `{"a":1} x`, `[{}]`, `"x"`, `42`, `null`, ``, ` `, `{`, `}`, "\ufeff{}",
 		`{"a":` + strings.Repeat("[", 600) + strings.Repeat("]", 600) + `}`,
 		`{"a":` + strings.Repeat("[", 10001) + strings.Repeat("]", 10001) + `}`,
+		`{"site_id":"s","event_type":"t","props":{"a":1,"a":"last","b":-0.5e3,"c":false},"url":"http://h/p"}`,
+		`{"site_id":"s","event_type":"t","path":"/","props": { "a" : "\u0000" , "\u00e9":"\ud800"} }`,
+		`{"site_id":"s","event_type":"t","path":"/","props":{"` + "\xff" + `":1}}`,
+		`{"site_id":"s","event_type":"t","path":null,"url":"https://h/%00%ff"}`,
 	}
 	for _, change := range []map[string]any{
 		{"site_id": nil}, {"site_id": ""}, {"site_id": 42}, {"path": []string{"/a"}}, {"user_id": true},
@@ -54,6 +58,11 @@ func eventSeeds() []string {
 		{"timestamp": "2025-11-12T09:30:01,5Z"}, {"timestamp": "2025-11-12T09:30:01+24:00"}, {"timestamp": 1731439801},
 		{"timestamp": "1969-12-31T23:59:59Z"}, {"timestamp": "9999-12-31T23:59:59-12:00"}, {"path": "/café/日本語?q=😀&a=<b>"},
 		{"event_id": "client-evt-42"}, {"referrer": "https://example.com", "extra": map[string]any{"a": []int{1}}},
+		{"path": nil, "url": "https://www.example.com/a%C3%A9?utm_source=x&utm_term=a+b"}, {"path": nil, "url": ""},
+		{"path": nil, "url": "nope"}, {"path": nil, "url": 7}, {"url": "https://example.com/" + strings.Repeat("u", 1981)},
+		{"referrer": []int{}, "user_agent": strings.Repeat("a", 1025)}, {"user_agent": "Mozilla/5.0 (iPad; CPU OS 16_6 like Mac OS X)"},
+		{"props": map[string]any{"plan": "pro", "n": 1.5, "b": true}}, {"props": map[string]any{"": 1, "x": nil, "y": []int{}, "z": map[string]int{}}},
+		{"props": "{}"}, {"props": []int{}}, {"props": map[string]any{strings.Repeat("k", 65): 1, "v": strings.Repeat("v", 2001)}},
 	} {
 		seeds = append(seeds, eventJSON(change))
 	}

@@ -95,3 +95,9 @@ func (a *API) Queued() int {
 
 // MaxMessageBytes is the most payload bytes the packer puts in one message.
 const MaxMessageBytes = maxMessageBytes
+
+// Derive sets the fields that ingestion derives from the request and the referrer database on events
+// sent with the User-Agent header.
+func Derive(header string, events []event.Event) {
+	newCapture().derive(header, events)
+}

@@ -19,8 +19,10 @@ import (
 // ProducerBatchMaxBytes, 1,000,000 bytes, which bounds the batches it sends and so a record; a topic's
 // max.message.bytes is 1,048,588 by default), with room left for the record's key and headers, and at
 // half of KAFKA_IN_FLIGHT_BYTES' default, so a Kafka subscriber still holds two messages at once; with
-// every broker it bounds what the processor decodes at once. A valid event encodes to at most 15,869
-// bytes, so it always fits; a request whose events do not fit in one message is split over several.
+// every broker it bounds what the processor decodes at once. An event with every field at its limit
+// (props included), of characters that JSON escapes to six bytes, encodes to 431,973 bytes
+// (TestLargestValidEventFitsOneMessage), so a valid event fits; a request whose events do not fit in one
+// message is split over several.
 //
 // One writer packs best: every request that arrives during its write goes into the next message, so
 // under load a message carries twice as many single-event requests as with four writers, and the

@@ -32,6 +32,7 @@ func limitedIngestion(t *testing.T, brokerCfg messaging.Config, vars map[string]
 	require.NoError(t, err)
 	require.NoError(t, cfg.Validate())
 	cfg.Messaging = brokerCfg
+	cfg.Visitors.DatabaseURL = "" // the limits need no visitors, and the default database is not the test's
 	var opts []messaging.BrokerOption
 	if brokerCfg.Broker == messaging.BrokerMemory {
 		opts = append(opts, messaging.Shared())

@@ -24,6 +24,7 @@ type Config struct {
 	TrustedProxies  clientip.Trusted `env:"TRUSTED_PROXIES" envDefault:""`
 	Bots            BotConfig        `envPrefix:""`
 	RateLimit       RateLimitConfig  `envPrefix:""`
+	Visitors        VisitorConfig    `envPrefix:""`
 	Messaging       messaging.Config `envPrefix:""`
 }
 
@@ -41,14 +42,21 @@ func (c Config) Validate() error {
 	if err := c.RateLimit.Validate(); err != nil {
 		return err
 	}
+	if err := c.Visitors.Validate(); err != nil {
+		return err
+	}
 	if c.Bots.Keep && !c.Bots.Filter {
 		return errors.New("KEEP_BOT_EVENTS=true needs BOT_FILTERING=true: with filtering off no event is marked a bot's")
 	}
 	return c.Messaging.Validate()
 }
 
-// Run listens on the configured port and serves until ctx is cancelled.
+// Run listens on the configured port and serves until ctx is cancelled. Unlike Serve it refuses a
+// configuration without DATABASE_URL: a deployed ingestion identifies visitors.
 func Run(ctx context.Context, cfg Config, log *slog.Logger) error {
+	if cfg.Visitors.DatabaseURL == "" {
+		return errors.New("config: DATABASE_URL is empty: ingestion reads the sites' time zones and the visitor salts from Postgres")
+	}
 	ln, err := net.Listen("tcp", ":"+strconv.Itoa(cfg.Port))
 	if err != nil {
 		return fmt.Errorf("listen: %w", err)
@@ -62,6 +70,7 @@ func Serve(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger) e
 	defer ln.Close()
 	cfg.Messaging.SetDefaults()
 	cfg.RateLimit.SetDefaults()
+	cfg.Visitors.SetDefaults()
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
@@ -79,10 +88,13 @@ func Serve(ctx context.Context, cfg Config, ln net.Listener, log *slog.Logger) e
 // that cannot work (ErrBrokerSetting) is.
 // Metrics are recorded into reg, which the caller may share with other services of the process, and
 // GET /metrics serves all of reg. cfg.Messaging is not used: the broker carries its own configuration.
+// With cfg.Visitors.DatabaseURL set, events get their visitors (IdentifyVisitors); Postgres need not
+// answer yet, as the broker need not: until it does, events that need it are answered 503.
 func ServeOn(ctx context.Context, cfg Config, ln net.Listener, broker *messaging.Broker, reg *prometheus.Registry, log *slog.Logger) error {
 	defer ln.Close()
 	cfg.Messaging.SetDefaults()
 	cfg.RateLimit.SetDefaults()
+	cfg.Visitors.SetDefaults()
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
@@ -100,5 +112,10 @@ func ServeOn(ctx context.Context, cfg Config, ln net.Listener, broker *messaging
 	if err := api.FilterBots(cfg.Bots); err != nil {
 		return err
 	}
+	stopVisitors, err := api.serveVisitors(ctx, cfg.Visitors, log)
+	if err != nil {
+		return err
+	}
+	defer stopVisitors()
 	return httpapi.Serve(ctx, ln, api.Routes(), cfg.ShutdownTimeout, log)
 }

@@ -17,6 +17,9 @@ const (
 	maxPath      = 2048
 	maxUserID    = 256
 	maxEventID   = 128
+	maxURL       = 2000 // Plausible's bound on url and referrer
+	maxReferrer  = 2000
+	maxUserAgent = 1024
 )
 
 // field describes one string field of the request.
@@ -34,6 +37,10 @@ const (
 	fieldUserID
 	fieldEventID
 	fieldTimestamp
+	fieldURL
+	fieldReferrer
+	fieldUserAgent
+	fieldProps // an object, read by parseProps
 	numFields
 )
 
@@ -44,6 +51,10 @@ var fields = [numFields]field{
 	fieldUserID:    {name: "user_id", max: maxUserID},
 	fieldEventID:   {name: "event_id", max: maxEventID},
 	fieldTimestamp: {name: "timestamp", max: 64},
+	fieldURL:       {name: "url", max: maxURL},
+	fieldReferrer:  {name: "referrer", max: maxReferrer},
+	fieldUserAgent: {name: "user_agent", max: maxUserAgent},
+	fieldProps:     {name: "props"},
 }
 
 // fieldIndex returns the index of the field named key, or -1 for an unknown field.
@@ -61,6 +72,14 @@ func fieldIndex(key string) int {
 		return fieldEventID
 	case "timestamp":
 		return fieldTimestamp
+	case "url":
+		return fieldURL
+	case "referrer":
+		return fieldReferrer
+	case "user_agent":
+		return fieldUserAgent
+	case "props":
+		return fieldProps
 	}
 	return -1
 }
@@ -70,11 +89,17 @@ func fieldIndex(key string) int {
 type rawEvent [numFields]string
 
 // newEvent validates the fields of one event object and converts them to an event, returning every
-// problem found. A missing timestamp is now; a missing event_id stays empty for the caller to assign.
+// problem found. A missing timestamp is now; a missing event_id stays empty for the caller to assign; a
+// missing path is the url's. What the url tells is derived here (see capturedFields); what needs the
+// request or the referrer database, later (see capture).
 func newEvent(raw *rawEvent, now time.Time) (event.Event, []string) {
 	var values [numFields]string
 	var problems []string
+	pathFromURL := absent(raw[fieldPath]) && !absent(raw[fieldURL]) && raw[fieldURL] != `""`
 	for i, f := range fields {
+		if i == fieldProps || (i == fieldPath && pathFromURL) {
+			continue
+		}
 		v, msg := stringValue(raw[i], f)
 		if msg != "" {
 			problems = append(problems, msg)
@@ -88,22 +113,42 @@ func newEvent(raw *rawEvent, now time.Time) (event.Event, []string) {
 			problems = append(problems, msg)
 		}
 	}
+	page, props, more := capturedFields(raw, &values)
+	problems = append(problems, more...)
+	if pathFromURL {
+		values[fieldPath] = page.Path
+	}
 	if len(problems) > 0 {
 		return event.Event{}, problems
 	}
 	return event.Event{
-		EventID:   values[fieldEventID],
-		SiteID:    values[fieldSiteID],
-		EventType: values[fieldEventType],
-		Path:      values[fieldPath],
-		UserID:    values[fieldUserID],
-		Timestamp: ts.UTC(),
+		EventID:     values[fieldEventID],
+		SiteID:      values[fieldSiteID],
+		EventType:   values[fieldEventType],
+		Path:        values[fieldPath],
+		UserID:      values[fieldUserID],
+		Timestamp:   ts.UTC(),
+		URL:         values[fieldURL],
+		Referrer:    values[fieldReferrer],
+		Props:       props,
+		Hostname:    page.Hostname,
+		UTMSource:   page.UTM[0],
+		UTMMedium:   page.UTM[1],
+		UTMCampaign: page.UTM[2],
+		UTMContent:  page.UTM[3],
+		UTMTerm:     page.UTM[4],
+		UserAgent:   values[fieldUserAgent],
 	}, nil
+}
+
+// absent reports whether a field's raw JSON value stands for no value: missing or null.
+func absent(raw string) bool {
+	return raw == "" || raw == "null"
 }
 
 // stringValue reads one optional or required string from its raw JSON value; null counts as absent.
 func stringValue(raw string, f field) (string, string) {
-	if raw == "" || raw == "null" {
+	if absent(raw) {
 		if f.required {
 			return "", fmt.Sprintf("%q is required", f.name)
 		}

@@ -1,6 +1,6 @@
-// Command admin is the operator's tool for the poison queue, the event stream's consumer group and the
-// raw events: `admin poison list|show|replay|purge`, `admin queue status` and `admin events expire`.
-// Run it with -h for usage.
+// Command admin is the operator's tool for the poison queue, the event stream's consumer group, the raw
+// events and the sites: `admin poison list|show|replay|purge`, `admin queue status`, `admin events
+// expire` and `admin sites create|list|show|update`. Run it with -h for usage.
 package main
 
 import (
@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	_ "time/tzdata" // site time zones are checked against Go's zone database, which a minimal image lacks
 
 	"github.com/analytics-pipeline/analytics/internal/admin"
 	"github.com/analytics-pipeline/analytics/internal/cli"

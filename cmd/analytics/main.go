@@ -3,6 +3,8 @@
 package main
 
 import (
+	_ "time/tzdata" // the sites' time zones give events their dates, also in an image without zoneinfo
+
 	"github.com/analytics-pipeline/analytics/internal/allinone"
 	"github.com/analytics-pipeline/analytics/internal/cli"
 )

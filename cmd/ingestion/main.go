@@ -4,6 +4,7 @@ package main
 import (
 	"os"
 	"runtime/debug"
+	_ "time/tzdata" // the sites' time zones give events their dates, also in an image without zoneinfo
 
 	"github.com/analytics-pipeline/analytics/ingestion"
 	"github.com/analytics-pipeline/analytics/internal/cli"

@@ -1,6 +1,7 @@
 // Package admin is the operator's command line: it lists, shows, replays and purges the poison queue,
-// reports the state of the event stream and its consumer group, deletes old raw events and rebuilds the
-// projections. Results go to the writer the command was parsed with; logs go to the logger.
+// reports the state of the event stream and its consumer group, deletes old raw events, registers sites
+// and their time zones, and rebuilds the projections. Results go to the writer the command was parsed
+// with; logs go to the logger.
 package admin
 
 import (
@@ -36,6 +37,13 @@ const Usage = `usage: admin <command> [arguments]
   events expire -older-than D [-batch-size N]
                                    delete raw events that occurred longer ago than D (e.g. 720h), N per
                                    transaction (default 5000); projections are kept (see RAW_EVENTS_RETENTION)
+  sites create [-time-zone ZONE] SITE_ID
+                                   register a site whose days are counted in ZONE, an IANA name such as
+                                   Europe/Berlin (default UTC, as for every site nobody registered)
+  sites list [-json]               registered sites, by id
+  sites show SITE_ID               one site as JSON
+  sites update -time-zone ZONE SITE_ID
+                                   count the site's days in ZONE from now on, then rebuild its projections
   rebuild [-site SITE_ID] [-from DAY] [-to DAY]
                                    recompute the projections of one site (default: every site) for its local
                                    days DAY (YYYY-MM-DD) from the raw events, while the pipeline runs; days
@@ -54,7 +62,11 @@ type Command struct {
 // Parse reads the command line args (without the program name); the command will write its results to
 // out. It returns an error wrapping ErrUsage for a command line it does not understand, and
 // flag.ErrHelp when help was asked for.
-func Parse(args []string, out io.Writer) (*Command, error) {
+func Parse(args []string, out io.Writer, opts ...Option) (*Command, error) {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
 	if len(args) > 0 && (args[0] == "help" || args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
 		return nil, flag.ErrHelp
 	}
@@ -78,6 +90,14 @@ func Parse(args []string, out io.Writer) (*Command, error) {
 		return parseStatus(rest, out)
 	case "events expire":
 		return parseExpire(rest, out)
+	case "sites create":
+		return parseSitesCreate(rest, out)
+	case "sites list":
+		return parseSitesList(rest, out)
+	case "sites show":
+		return parseSitesShow(rest, out)
+	case "sites update":
+		return parseSitesUpdate(rest, out, o)
 	}
 	return nil, fmt.Errorf("%w: unknown command %q", ErrUsage, name)
 }

@@ -1,0 +1,134 @@
+package admin
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"text/tabwriter"
+	"time"
+
+	"github.com/analytics-pipeline/analytics/internal/database"
+	"github.com/analytics-pipeline/analytics/internal/sites"
+)
+
+// siteCommand returns a Command that runs f with the store of the configured database.
+func siteCommand(f func(ctx context.Context, store *sites.Store, log *slog.Logger) error) *Command {
+	return &Command{run: func(ctx context.Context, cfg Config, log *slog.Logger) error {
+		pool, err := database.Open(ctx, cfg.DatabaseURL, 2)
+		if err != nil {
+			return err
+		}
+		defer pool.Close()
+		return f(ctx, sites.NewStore(pool), log)
+	}}
+}
+
+// parseSiteID reads the one SITE_ID argument left after the flags of command name.
+func parseSiteID(name string, rest []string) (string, error) {
+	if len(rest) != 1 {
+		return "", fmt.Errorf("%w: %s takes one SITE_ID, after the flags", ErrUsage, name)
+	}
+	return rest[0], nil
+}
+
+// parseSitesCreate reads `sites create [-time-zone ZONE] SITE_ID`.
+func parseSitesCreate(args []string, out io.Writer) (*Command, error) {
+	fs := flag.NewFlagSet("sites create", flag.ContinueOnError)
+	zone := fs.String("time-zone", sites.DefaultTimeZone, "IANA time zone the site's days are counted in")
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	id, err := parseSiteID(fs.Name(), rest)
+	if err != nil {
+		return nil, err
+	}
+	return siteCommand(func(ctx context.Context, store *sites.Store, log *slog.Logger) error {
+		site, err := store.Create(ctx, id, *zone)
+		if err != nil {
+			return err
+		}
+		log.Info("site created", "site_id", site.ID, "time_zone", site.TimeZone)
+		return printf(out, "created site %s in time zone %s\n", site.ID, site.TimeZone)
+	}), nil
+}
+
+// parseSitesList reads `sites list [-json]`.
+func parseSitesList(args []string, out io.Writer) (*Command, error) {
+	fs := flag.NewFlagSet("sites list", flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, "print one JSON object per site and line")
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	if len(rest) > 0 {
+		return nil, fmt.Errorf("%w: sites list takes only -json", ErrUsage)
+	}
+	return siteCommand(func(ctx context.Context, store *sites.Store, _ *slog.Logger) error {
+		list, err := store.List(ctx)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			encoder := json.NewEncoder(out)
+			for _, site := range list {
+				if err := encoder.Encode(site); err != nil {
+					return fmt.Errorf("write sites: %w", err)
+				}
+			}
+			return nil
+		}
+		return writeSitesTable(out, list)
+	}), nil
+}
+
+// writeSitesTable writes the sites as aligned columns.
+func writeSitesTable(out io.Writer, list []sites.Site) error {
+	if len(list) == 0 {
+		return printf(out, "no site is registered: every site is counted in UTC\n")
+	}
+	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SITE_ID\tTIME_ZONE\tCREATED_AT")
+	for _, s := range list {
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", s.ID, s.TimeZone, s.CreatedAt.UTC().Format(time.RFC3339))
+	}
+	if err := tw.Flush(); err != nil {
+		return fmt.Errorf("write sites: %w", err)
+	}
+	return nil
+}
+
+// parseSitesShow reads `sites show SITE_ID`.
+func parseSitesShow(args []string, out io.Writer) (*Command, error) {
+	fs := flag.NewFlagSet("sites show", flag.ContinueOnError)
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	id, err := parseSiteID(fs.Name(), rest)
+	if err != nil {
+		return nil, err
+	}
+	return siteCommand(func(ctx context.Context, store *sites.Store, _ *slog.Logger) error {
+		site, err := store.Get(ctx, id)
+		if err != nil {
+			return err
+		}
+		encoder := json.NewEncoder(out)
+		encoder.SetIndent("", "  ")
+		if err := encoder.Encode(site); err != nil {
+			return fmt.Errorf("write site: %w", err)
+		}
+		return nil
+	}), nil
+}
+
+func printf(out io.Writer, format string, args ...any) error {
+	if _, err := fmt.Fprintf(out, format, args...); err != nil {
+		return fmt.Errorf("write result: %w", err)
+	}
+	return nil
+}
