@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/analytics-pipeline/analytics/internal/database"
 	"github.com/analytics-pipeline/analytics/projections"
 )
@@ -42,27 +44,14 @@ func parseRebuild(args []string, out io.Writer) (*Command, error) {
 			return err
 		}
 		defer pool.Close()
-		var events int64
-		var printErr error
-		opts.Progress = func(p projections.Progress) {
-			events += p.Events
-			log.Info("rebuilt site", "site_id", p.SiteID, "events", p.Events, "done", p.Done, "sites", p.Sites)
-			line := fmt.Sprintf("[%d/%d] %s: %d raw events\n", p.Done, p.Sites, p.SiteID, p.Events)
-			if !p.KeptFrom.IsZero() {
-				line = fmt.Sprintf("[%d/%d] %s: %d raw events; days before %s left as they were (raw events expired)\n",
-					p.Done, p.Sites, p.SiteID, p.Events, p.KeptFrom.Format(time.DateOnly))
-			}
-			if _, err := io.WriteString(out, line); err != nil && printErr == nil {
-				printErr = err
-			}
-		}
+		events, printErr := printProgress(&opts, out, log)
 		if err := projections.Rebuild(ctx, pool, opts); err != nil {
 			return err
 		}
-		if printErr != nil {
-			return printErr
+		if *printErr != nil {
+			return *printErr
 		}
-		_, err = fmt.Fprintf(out, "rebuilt the projections from %d raw events\n", events)
+		_, err = fmt.Fprintf(out, "rebuilt the projections from %d raw events\n", *events)
 		return err
 	}}, nil
 }
@@ -77,4 +66,35 @@ func parseDay(name, value string) (time.Time, error) {
 		return time.Time{}, fmt.Errorf("%w: rebuild %s %q: want YYYY-MM-DD", ErrUsage, name, value)
 	}
 	return day, nil
+}
+
+// RebuildSiteProjections rebuilds every day of one site (projections.Rebuild), printing its progress
+// line: the RebuildSite that cmd/admin gives `sites update -time-zone`.
+func RebuildSiteProjections(ctx context.Context, pool *pgxpool.Pool, siteID string, out io.Writer) error {
+	opts := projections.RebuildOptions{SiteID: siteID}
+	_, printErr := printProgress(&opts, out, slog.New(slog.DiscardHandler))
+	if err := projections.Rebuild(ctx, pool, opts); err != nil {
+		return err
+	}
+	return *printErr
+}
+
+// printProgress sets opts.Progress to print a line per site to out and log it; it returns where the
+// raw events counted so far and the first error printing add up.
+func printProgress(opts *projections.RebuildOptions, out io.Writer, log *slog.Logger) (*int64, *error) {
+	var events int64
+	var printErr error
+	opts.Progress = func(p projections.Progress) {
+		events += p.Events
+		log.Info("rebuilt site", "site_id", p.SiteID, "events", p.Events, "done", p.Done, "sites", p.Sites)
+		line := fmt.Sprintf("[%d/%d] %s: %d raw events\n", p.Done, p.Sites, p.SiteID, p.Events)
+		if !p.KeptFrom.IsZero() {
+			line = fmt.Sprintf("[%d/%d] %s: %d raw events; days before %s left as they were (raw events expired)\n",
+				p.Done, p.Sites, p.SiteID, p.Events, p.KeptFrom.Format(time.DateOnly))
+		}
+		if _, err := io.WriteString(out, line); err != nil && printErr == nil {
+			printErr = err
+		}
+	}
+	return &events, &printErr
 }

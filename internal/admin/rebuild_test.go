@@ -62,3 +62,27 @@ func mustTime(s string) time.Time {
 	}
 	return t
 }
+
+// `sites update -time-zone` with the rebuild cmd/admin wires in recounts the site's days in its new zone.
+func TestSitesUpdateRebuildsInTheNewZone(t *testing.T) {
+	t.Parallel()
+	cfg := newConfig(t)
+	ctx := context.Background()
+	pool, err := pgxpool.New(ctx, cfg.DatabaseURL)
+	require.NoError(t, err)
+	t.Cleanup(pool.Close)
+	_, err = processor.NewStore(pool).Apply(ctx, []event.Event{
+		{EventID: "1", SiteID: "in.example", EventType: event.PageView, Path: "/", UserID: "u", Timestamp: mustTime("2025-11-12T19:00:00Z")},
+	})
+	require.NoError(t, err)
+	_, err = runAdmin(t, cfg, "sites", "create", "in.example")
+	require.NoError(t, err)
+
+	text, err := runAdminWith(t, cfg, []admin.Option{admin.WithSiteRebuild(admin.RebuildSiteProjections)},
+		"sites", "update", "-time-zone", "Asia/Kolkata", "in.example")
+	require.NoError(t, err)
+	require.Equal(t, "site in.example is now in time zone Asia/Kolkata (was UTC)\n[1/1] in.example: 1 raw events\n", text)
+	var day, visitDay string
+	require.NoError(t, pool.QueryRow(ctx, `SELECT (SELECT day::text FROM daily_aggregates), (SELECT day::text FROM visits)`).Scan(&day, &visitDay))
+	require.Equal(t, [2]string{"2025-11-13", "2025-11-13"}, [2]string{day, visitDay}, "00:30 on the 13th in Kolkata")
+}
