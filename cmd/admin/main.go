@@ -1,6 +1,7 @@
 // Command admin is the operator's tool for the poison queue, the event stream's consumer group, the raw
-// events and the sites: `admin poison list|show|replay|purge`, `admin queue status`, `admin events
-// expire` and `admin sites create|list|show|update`. Run it with -h for usage.
+// events, the sites and the projections: `admin poison list|show|replay|purge`, `admin queue status`,
+// `admin events expire`, `admin sites create|list|show|update` (an update of the zone rebuilds the site's
+// projections) and `admin rebuild`. Run it with -h for usage.
 package main
 
 import (
@@ -15,7 +16,7 @@ import (
 )
 
 func main() {
-	cmd, err := admin.Parse(os.Args[1:], os.Stdout)
+	cmd, err := admin.Parse(os.Args[1:], os.Stdout, admin.WithSiteRebuild(admin.RebuildSiteProjections))
 	if errors.Is(err, flag.ErrHelp) {
 		fmt.Print(admin.Usage)
 		return
