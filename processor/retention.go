@@ -8,6 +8,8 @@ import (
 
 	"github.com/jackc/pgx/v5/pgtype"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/analytics-pipeline/analytics/projections"
 )
 
 // RetentionLockKey is the Postgres advisory lock a retention run holds for its whole run, so that of the
@@ -30,7 +32,8 @@ var ErrRetentionBusy = errors.New("another retention run is in progress")
 // from $3 up to, not including, $4, as one statement and so one short transaction. It returns how many
 // it deleted and the ctid of the last one. Raw events are only ever inserted, so a writer waits on a
 // deleted row only when it inserts that very (site_id, event_id) again while the batch commits, and a
-// DELETE's table lock does not conflict with INSERTs; the projections are never derived again from raw events, so they stay as they are. "= ANY (ARRAY(...))"
+// DELETE's table lock does not conflict with INSERTs. The projections stay as they are; the run records its cutoff first
+// (projections.RecordExpiry) so that a rebuild leaves the days it may have emptied alone. "= ANY (ARRAY(...))"
 // makes Postgres fetch the rows by ctid, where "IN (SELECT ...)" may become a join that reads the whole
 // table, and the ctid bounds make the inner scan a TID range scan of those blocks only.
 const deleteBatchSQL = `
@@ -93,6 +96,9 @@ func (r *Retention) Run(ctx context.Context, now time.Time) (int64, error) {
 		}
 	}()
 
+	if err := projections.RecordExpiry(ctx, conn, cutoff); err != nil {
+		return 0, fmt.Errorf("retention: %w", err)
+	}
 	var blocks int64
 	if err := conn.QueryRow(ctx, tableBlocksSQL).Scan(&blocks); err != nil {
 		return 0, fmt.Errorf("retention: size of the events table: %w", err)
