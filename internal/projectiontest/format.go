@@ -10,6 +10,14 @@ import (
 // YYYY-MM-DD, instants (timestamptz) in UTC with microseconds, wall-clock times (timestamp) bare.
 func textCell(s string) string { return strconv.Quote(s) }
 
+// optionalCell is a captured or derived field, which Postgres holds as NULL when it is empty.
+func optionalCell(s string) string {
+	if s == "" {
+		return nullCell
+	}
+	return textCell(s)
+}
+
 func intCell(n int64) string { return strconv.FormatInt(n, 10) }
 
 func dateCell(t time.Time) string { return t.Format(time.DateOnly) }

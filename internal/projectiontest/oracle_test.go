@@ -45,7 +45,8 @@ func TestExpectByHand(t *testing.T) {
 	n := func(v int64) string { return intCell(v) }
 	gv := visitor.FromEvent("kolkata", "g")
 	noFields := func(first event.Event) []string {
-		return []string{s(first.Hostname), s(first.Source), s(""), s(""), s(""), s(""), s(""), s(""), s(first.Browser), s(""), s(""), s(""), s("")}
+		return []string{optionalCell(first.Hostname), optionalCell(first.Source), nullCell, nullCell, nullCell, nullCell, nullCell,
+			nullCell, optionalCell(first.Browser), nullCell, nullCell, nullCell, nullCell}
 	}
 	visit := func(first, last event.Event, day string, views, events int64) []string {
 		return append([]string{s(first.SiteID), n(first.VisitorID), instantCell(last.Timestamp), instantCell(first.Timestamp),

@@ -9,7 +9,7 @@ import (
 
 // visitRows computes the visits: per site and visitor, the events in occurrence order, cut where the
 // pause exceeds VisitGap. A visit counts on the local day it starts; its entry page and its source,
-// referrer, UTM and device fields come from its first event, its exit page from its last.
+// referrer, UTM and device fields come from its first event (NULL when empty), its exit page from its last.
 func visitRows(events []event.Event, zoneOf func(string) *time.Location) Rows {
 	type who struct {
 		site    string
@@ -48,9 +48,9 @@ func visitRow(visit []event.Event, zone *time.Location) []string {
 		dateCell(localDay(first.Timestamp, zone)),
 		textCell(first.EventID), textCell(last.EventID), textCell(first.Path), textCell(last.Path),
 		intCell(views), intCell(int64(len(visit))),
-		textCell(first.Hostname), textCell(first.Source), textCell(first.Referrer),
-		textCell(first.UTMSource), textCell(first.UTMMedium), textCell(first.UTMCampaign), textCell(first.UTMContent),
-		textCell(first.UTMTerm), textCell(first.Browser), textCell(first.BrowserVersion), textCell(first.OS),
-		textCell(first.OSVersion), textCell(first.Device),
+		optionalCell(first.Hostname), optionalCell(first.Source), optionalCell(first.Referrer),
+		optionalCell(first.UTMSource), optionalCell(first.UTMMedium), optionalCell(first.UTMCampaign),
+		optionalCell(first.UTMContent), optionalCell(first.UTMTerm), optionalCell(first.Browser),
+		optionalCell(first.BrowserVersion), optionalCell(first.OS), optionalCell(first.OSVersion), optionalCell(first.Device),
 	}
 }
