@@ -86,3 +86,22 @@ func byOccurrence(a, b event.Event) int {
 	}
 	return cmp.Compare(a.EventID, b.EventID)
 }
+
+// SiteDays are the local days, in ascending order, on which each site has counted events.
+func SiteDays(events []event.Event, zones map[string]*time.Location) map[string][]time.Time {
+	days := map[string][]time.Time{}
+	for _, e := range Distinct(events) {
+		if e.Bot {
+			continue
+		}
+		zone, ok := zones[e.SiteID]
+		if !ok {
+			zone = time.UTC
+		}
+		d := localDay(e.Timestamp, zone)
+		if i, found := slices.BinarySearchFunc(days[e.SiteID], d, time.Time.Compare); !found {
+			days[e.SiteID] = slices.Insert(days[e.SiteID], i, d)
+		}
+	}
+	return days
+}
