@@ -27,9 +27,12 @@ ALTER TABLE events
 
 -- One row per visit: a visitor's events on a site with no gap over 30 minutes, ties between events at the
 -- same instant broken by event_id in byte order. Counted on the local day it starts. The attributes come
--- from its first event, exit_page from its last. Apply looks up the visits a new event may join by
--- end_at >= occurred_at - 30 minutes, which the primary key serves; two visits of a visitor never end at
--- the same instant (they are more than 30 minutes apart). Queries over a range of days read (site_id, day).
+-- from its first event, exit_page from its last. Keyed by its start: two visits of a visitor never start at
+-- the same instant (they are more than 30 minutes apart), and a visit grows at its end far more often than
+-- it moves its start, so growing updates no indexed column and stays a HOT update in the room fillfactor
+-- leaves. Apply finds the visits a new event at t may join with two bounded scans of the key: those
+-- starting within 30 minutes of t, and the last one starting before (only it can still be running).
+-- Queries over a range of days read (site_id, day).
 CREATE TABLE visits (
     site_id         text        NOT NULL,
     visitor_id      bigint      NOT NULL,
@@ -55,8 +58,8 @@ CREATE TABLE visits (
     os              text,
     os_version      text,
     device          text,
-    PRIMARY KEY (site_id, visitor_id, end_at)
-);
+    PRIMARY KEY (site_id, visitor_id, start_at)
+) WITH (fillfactor = 80);
 CREATE INDEX visits_site_day_idx ON visits (site_id, day);
 
 -- Per site, local wall-clock hour, event dimension and value, and visitor: that visitor's events and page

@@ -9,8 +9,8 @@ package projections
 // Visits: for each visitor of the batch, the stored visits within 30 minutes of its new events are read
 // back as items beside the new events; the items are ordered by (start, first event id) and split into
 // islands wherever an item starts more than 30 minutes after every item before it ended. An island holding
-// a new event is a visit: it is upserted by its end, and the stored visits it swallowed, keyed by other
-// ends, are deleted. Stored visits are more than 30 minutes apart, so only a new event can join two of
+// a new event is a visit: it is upserted by its start, and the stored visits it swallowed, which start
+// later, are deleted. Stored visits are more than 30 minutes apart, so only a new event can join two of
 // them, and islands without a new event are the stored visits unchanged and are left alone.
 const applySQL = `
 WITH incoming AS (
@@ -95,7 +95,17 @@ WITH incoming AS (
         v.exit_page, v.pageviews, v.events, v.hostname, v.source, v.referrer, v.utm_source, v.utm_medium,
         v.utm_campaign, v.utm_content, v.utm_term, v.browser, v.browser_version, v.os, v.os_version, v.device,
         false
-    FROM bounds b JOIN visits v ON v.site_id = b.site_id AND v.visitor_id = b.visitor_id AND v.end_at >= b.lo AND v.start_at <= b.hi
+    FROM bounds b JOIN visits v ON v.site_id = b.site_id AND v.visitor_id = b.visitor_id AND v.start_at BETWEEN b.lo AND b.hi
+    UNION ALL
+    SELECT v.site_id, v.visitor_id, b.zone, v.start_at, v.end_at, v.first_event_id, v.last_event_id, v.entry_page,
+        v.exit_page, v.pageviews, v.events, v.hostname, v.source, v.referrer, v.utm_source, v.utm_medium,
+        v.utm_campaign, v.utm_content, v.utm_term, v.browser, v.browser_version, v.os, v.os_version, v.device,
+        false
+    FROM bounds b CROSS JOIN LATERAL (
+        SELECT * FROM visits v WHERE v.site_id = b.site_id AND v.visitor_id = b.visitor_id AND v.start_at < b.lo
+        ORDER BY v.start_at DESC LIMIT 1
+    ) AS v
+    WHERE v.end_at >= b.lo
 ), flagged AS (
     SELECT *, CASE WHEN start_at - max(end_at) OVER (PARTITION BY site_id, visitor_id ORDER BY start_at, first_event_id COLLATE "C"
                                                       ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
@@ -107,7 +117,7 @@ WITH incoming AS (
     FROM flagged
 ), merged AS (
     SELECT *,
-        max(end_at) OVER island AS visit_end, sum(pageviews) OVER island AS visit_pageviews,
+        min(start_at) OVER island AS visit_start, max(end_at) OVER island AS visit_end, sum(pageviews) OVER island AS visit_pageviews,
         sum(events) OVER island AS visit_events, bool_or(fresh) OVER island AS touched,
         first_value(last_event_id) OVER (island ORDER BY end_at DESC, last_event_id COLLATE "C" DESC) AS visit_last_event_id,
         first_value(exit_page) OVER (island ORDER BY end_at DESC, last_event_id COLLATE "C" DESC) AS visit_exit_page,
@@ -124,9 +134,9 @@ WITH incoming AS (
         visit_last_event_id, entry_page, visit_exit_page, visit_pageviews, visit_events, hostname, source, referrer,
         utm_source, utm_medium, utm_campaign, utm_content, utm_term, browser, browser_version, os, os_version, device
     FROM changed WHERE position = 1
-    ORDER BY site_id, visitor_id, visit_end
-    ON CONFLICT (site_id, visitor_id, end_at) DO UPDATE SET
-        start_at = EXCLUDED.start_at, day = EXCLUDED.day, first_event_id = EXCLUDED.first_event_id,
+    ORDER BY site_id, visitor_id, start_at
+    ON CONFLICT (site_id, visitor_id, start_at) DO UPDATE SET
+        end_at = EXCLUDED.end_at, first_event_id = EXCLUDED.first_event_id,
         last_event_id = EXCLUDED.last_event_id, entry_page = EXCLUDED.entry_page, exit_page = EXCLUDED.exit_page,
         pageviews = EXCLUDED.pageviews, events = EXCLUDED.events, hostname = EXCLUDED.hostname,
         source = EXCLUDED.source, referrer = EXCLUDED.referrer, utm_source = EXCLUDED.utm_source,
@@ -135,7 +145,7 @@ WITH incoming AS (
         os = EXCLUDED.os, os_version = EXCLUDED.os_version, device = EXCLUDED.device
 ), swallowed AS (
     DELETE FROM visits v USING changed c
-    WHERE NOT c.fresh AND c.end_at <> c.visit_end
-      AND v.site_id = c.site_id AND v.visitor_id = c.visitor_id AND v.end_at = c.end_at
+    WHERE NOT c.fresh AND c.start_at <> c.visit_start
+      AND v.site_id = c.site_id AND v.visitor_id = c.visitor_id AND v.start_at = c.start_at
 )
 SELECT count(*) FROM counted`
