@@ -49,7 +49,7 @@ func TestExpectByHand(t *testing.T) {
 			nullCell, optionalCell(first.Browser), nullCell, nullCell, nullCell, nullCell}
 	}
 	visit := func(first, last event.Event, day string, views, events int64) []string {
-		return append([]string{s(first.SiteID), n(first.VisitorID), instantCell(last.Timestamp), instantCell(first.Timestamp),
+		return append([]string{s(first.SiteID), n(first.VisitorID), instantCell(first.Timestamp), instantCell(last.Timestamp),
 			day, s(first.EventID), s(last.EventID), s(first.Path), s(last.Path), n(views), n(events)}, noFields(first)...)
 	}
 	g.VisitorID = gv

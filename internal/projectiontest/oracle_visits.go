@@ -44,7 +44,7 @@ func visitRow(visit []event.Event, zone *time.Location) []string {
 		}
 	}
 	return []string{
-		textCell(first.SiteID), intCell(first.VisitorID), instantCell(last.Timestamp), instantCell(first.Timestamp),
+		textCell(first.SiteID), intCell(first.VisitorID), instantCell(first.Timestamp), instantCell(last.Timestamp),
 		dateCell(localDay(first.Timestamp, zone)),
 		textCell(first.EventID), textCell(last.EventID), textCell(first.Path), textCell(last.Path),
 		intCell(views), intCell(int64(len(visit))),

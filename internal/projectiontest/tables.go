@@ -18,7 +18,7 @@ var Tables = []Table{
 	{Name: "daily_event_types", Columns: []string{"site_id", "day", "event_type", "events"}, Key: 3},
 	{Name: "daily_path_views", Columns: []string{"site_id", "day", "path", "views"}, Key: 3},
 	{Name: "daily_unique_users", Columns: []string{"site_id", "day", "user_id"}, Key: 3},
-	{Name: "visits", Columns: []string{"site_id", "visitor_id", "end_at", "start_at", "day",
+	{Name: "visits", Columns: []string{"site_id", "visitor_id", "start_at", "end_at", "day",
 		"first_event_id", "last_event_id", "entry_page", "exit_page", "pageviews", "events",
 		"hostname", "source", "referrer", "utm_source", "utm_medium", "utm_campaign", "utm_content", "utm_term",
 		"browser", "browser_version", "os", "os_version", "device"}, Key: 3},
