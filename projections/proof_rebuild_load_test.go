@@ -46,11 +46,12 @@ func TestProofRebuildUnderLoad(t *testing.T) {
 		{SiteID: "London.UK", To: day("2025-03-08")},
 	}
 
-	// The rebuilds run one after another, each once its share of the batches has been queued, so that
-	// every kind runs twice with processors busy before, during and after it, however fast the machine.
+	// The rebuilds run one after another, each once its share of the batches has been queued; the queue
+	// waits for rebuild n to have started before it goes past its share, so that every kind runs twice
+	// with processors busy before and while it runs, however fast or slow the machine.
 	began := time.Now()
 	rounds := 2 * len(plans)
-	var queued atomic.Int64
+	var queued, started, finished atomic.Int64
 	rebuildErr := make(chan error, 1)
 	go func() {
 		defer close(rebuildErr)
@@ -58,13 +59,22 @@ func TestProofRebuildUnderLoad(t *testing.T) {
 			for queued.Load() < int64(n*len(batches)/rounds) {
 				time.Sleep(time.Millisecond)
 			}
+			started.Add(1)
 			if err := projections.Rebuild(ctx, pool, plans[n%len(plans)]); err != nil {
-				rebuildErr <- fmt.Errorf("rebuild %+v: %w", plans[n%len(plans)], err)
+				rebuildErr <- fmt.Errorf("rebuild %d %+v: %w", n, plans[n%len(plans)], err)
+				started.Store(int64(rounds))
 				return
 			}
+			finished.Add(1)
 		}
 	}()
-	proofDeliver(t, pool.Config().ConnString(), loadWorkers, batches, func(i int) { queued.Store(int64(i)) })
+	proofDeliver(t, pool.Config().ConnString(), loadWorkers, batches, func(i int) {
+		queued.Store(int64(i))
+		for started.Load() < int64((i+1)*rounds/len(batches)) {
+			time.Sleep(time.Millisecond)
+		}
+	})
+	during := finished.Load()
 	require.NoError(t, <-rebuildErr, "seed %d", seed)
 
 	got := requireProjections(t, pool, projectiontest.Expect(events, projectiontest.Zones(sites)), "seed %d: after %d rebuilds under load", seed, rounds)
@@ -72,6 +82,6 @@ func TestProofRebuildUnderLoad(t *testing.T) {
 	for _, b := range batches {
 		deliveries += len(b)
 	}
-	t.Logf("%d distinct events, %d deliveries in %d batches by %d processors, %d rebuilds during them, in %s: %s",
-		len(projectiontest.Distinct(events)), deliveries, len(batches), loadWorkers, rounds, time.Since(began).Round(time.Millisecond), got.Count())
+	t.Logf("%d distinct events, %d deliveries in %d batches by %d processors; %d rebuilds, all started before the last batch was queued, %d finished before it was applied; in %s: %s",
+		len(projectiontest.Distinct(events)), deliveries, len(batches), loadWorkers, rounds, during, time.Since(began).Round(time.Millisecond), got.Count())
 }
