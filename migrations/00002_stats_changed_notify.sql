@@ -8,8 +8,8 @@
 -- holds a newline (it would break the lines), on DELETE and on TRUNCATE.
 --
 -- Only daily_aggregates carries the triggers. /stats also reads daily_path_views, and this is enough
--- because the processor never changes one without the other: its single statement (processor/store.go,
--- applySQL) upserts daily_path_views for the (site_id, day) pairs of the page views it inserted, and
+-- because the processor never changes one without the other (projections/doc.go): its single statement
+-- (projections/apply_sql.go) upserts daily_path_views for the (site_id, day) pairs of the page views it inserted, and
 -- upserts daily_aggregates for the (site_id, day) pairs of all the events it inserted, a superset, in the
 -- same statement and so in the same transaction; an upsert that updates a row puts it in the UPDATE
 -- trigger's transition table. Whoever changes daily_path_views by hand without touching daily_aggregates

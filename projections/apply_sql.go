@@ -83,6 +83,26 @@ WITH incoming AS (
 ), bounds AS (
     SELECT site_id, visitor_id, zone, min(occurred_at) - interval '30 minutes' AS lo, max(occurred_at) + interval '30 minutes' AS hi
     FROM counted GROUP BY 1, 2, 3
+), latest AS (
+    SELECT b.zone, b.lo, v.*
+    FROM bounds b CROSS JOIN LATERAL (
+        SELECT * FROM visits v WHERE v.site_id = b.site_id AND v.visitor_id = b.visitor_id AND v.start_at <= b.hi
+        ORDER BY v.start_at DESC LIMIT 1
+    ) AS v
+), stored AS (
+    SELECT * FROM latest WHERE end_at >= lo
+    UNION ALL
+    SELECT l.zone, l.lo, v.*
+    FROM latest l JOIN visits v ON v.site_id = l.site_id AND v.visitor_id = l.visitor_id
+        AND v.start_at >= l.lo AND v.start_at < l.start_at
+    WHERE l.start_at > l.lo + interval '30 minutes'
+    UNION ALL
+    SELECT l.zone, l.lo, v.*
+    FROM latest l CROSS JOIN LATERAL (
+        SELECT * FROM visits v WHERE v.site_id = l.site_id AND v.visitor_id = l.visitor_id AND v.start_at < l.lo
+        ORDER BY v.start_at DESC LIMIT 1
+    ) AS v
+    WHERE l.start_at > l.lo + interval '30 minutes' AND v.end_at >= l.lo
 ), items AS (
     SELECT site_id, visitor_id, zone, occurred_at AS start_at, occurred_at AS end_at, event_id AS first_event_id,
         event_id AS last_event_id, path AS entry_page, path AS exit_page,
@@ -91,21 +111,10 @@ WITH incoming AS (
         true AS fresh
     FROM counted
     UNION ALL
-    SELECT v.site_id, v.visitor_id, b.zone, v.start_at, v.end_at, v.first_event_id, v.last_event_id, v.entry_page,
-        v.exit_page, v.pageviews, v.events, v.hostname, v.source, v.referrer, v.utm_source, v.utm_medium,
-        v.utm_campaign, v.utm_content, v.utm_term, v.browser, v.browser_version, v.os, v.os_version, v.device,
-        false
-    FROM bounds b JOIN visits v ON v.site_id = b.site_id AND v.visitor_id = b.visitor_id AND v.start_at BETWEEN b.lo AND b.hi
-    UNION ALL
-    SELECT v.site_id, v.visitor_id, b.zone, v.start_at, v.end_at, v.first_event_id, v.last_event_id, v.entry_page,
-        v.exit_page, v.pageviews, v.events, v.hostname, v.source, v.referrer, v.utm_source, v.utm_medium,
-        v.utm_campaign, v.utm_content, v.utm_term, v.browser, v.browser_version, v.os, v.os_version, v.device,
-        false
-    FROM bounds b CROSS JOIN LATERAL (
-        SELECT * FROM visits v WHERE v.site_id = b.site_id AND v.visitor_id = b.visitor_id AND v.start_at < b.lo
-        ORDER BY v.start_at DESC LIMIT 1
-    ) AS v
-    WHERE v.end_at >= b.lo
+    SELECT site_id, visitor_id, zone, start_at, end_at, first_event_id, last_event_id, entry_page, exit_page,
+        pageviews, events, hostname, source, referrer, utm_source, utm_medium, utm_campaign, utm_content, utm_term,
+        browser, browser_version, os, os_version, device, false
+    FROM stored
 ), flagged AS (
     SELECT *, CASE WHEN start_at - max(end_at) OVER (PARTITION BY site_id, visitor_id ORDER BY start_at, first_event_id COLLATE "C"
                                                       ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)

@@ -27,6 +27,31 @@ func TestApplyVisits(t *testing.T) {
 			want: []visit{{Start: "10:00:00", End: "10:50:00", Day: "2025-11-12", First: "a", Last: "c", Entry: "/a", Exit: "/c", Pageviews: 3, Events: 3}},
 		},
 		{
+			name: "batch_spanning_stored_visits_joins_each_where_it_falls",
+			batches: [][]event.Event{
+				{page("a", "s", "/a", "u", "2025-11-12T10:00:00Z"), page("b", "s", "/b", "u", "2025-11-12T10:05:00Z")},
+				{page("c", "s", "/c", "u", "2025-11-12T11:00:00Z"), page("d", "s", "/d", "u", "2025-11-12T11:05:00Z")},
+				{page("e", "s", "/e", "u", "2025-11-12T12:00:00Z")},
+				{page("x", "s", "/x", "u", "2025-11-12T10:30:00Z"), page("y", "s", "/y", "u", "2025-11-12T12:30:00Z")},
+			},
+			want: []visit{
+				{Start: "10:00:00", End: "11:05:00", Day: "2025-11-12", First: "a", Last: "d", Entry: "/a", Exit: "/d", Pageviews: 5, Events: 5},
+				{Start: "12:00:00", End: "12:30:00", Day: "2025-11-12", First: "e", Last: "y", Entry: "/e", Exit: "/y", Pageviews: 2, Events: 2},
+			},
+		},
+		{
+			name: "batch_reaching_a_visit_that_started_before_it",
+			batches: [][]event.Event{
+				{page("a", "s", "/a", "u", "2025-11-12T09:00:00Z"), page("b", "s", "/b", "u", "2025-11-12T09:25:00Z"), page("c", "s", "/c", "u", "2025-11-12T09:50:00Z")},
+				{page("e", "s", "/e", "u", "2025-11-12T12:00:00Z")},
+				{page("x", "s", "/x", "u", "2025-11-12T10:15:00Z"), page("y", "s", "/y", "u", "2025-11-12T12:10:00Z")},
+			},
+			want: []visit{
+				{Start: "09:00:00", End: "10:15:00", Day: "2025-11-12", First: "a", Last: "x", Entry: "/a", Exit: "/x", Pageviews: 4, Events: 4},
+				{Start: "12:00:00", End: "12:10:00", Day: "2025-11-12", First: "e", Last: "y", Entry: "/e", Exit: "/y", Pageviews: 2, Events: 2},
+			},
+		},
+		{
 			name: "late_earlier_event_changes_entry_page_and_source",
 			batches: [][]event.Event{
 				{withSource(page("b", "s", "/b", "u", "2025-11-12T10:10:00Z"), "Twitter")},

@@ -57,8 +57,7 @@ func randomEvents(r *rand.Rand, n int) []event.Event {
 }
 
 // deliver applies events shuffled, with duplicates, in random batches, from three writers at once.
-func deliver(t *testing.T, pool *pgxpool.Pool, r *rand.Rand, events []event.Event) {
-	t.Helper()
+func deliver(pool *pgxpool.Pool, r *rand.Rand, events []event.Event) error {
 	stream := append(append([]event.Event{}, events...), events[:len(events)/3]...)
 	r.Shuffle(len(stream), func(i, j int) { stream[i], stream[j] = stream[j], stream[i] })
 	var batches [][]event.Event
@@ -85,8 +84,11 @@ func deliver(t *testing.T, pool *pgxpool.Pool, r *rand.Rand, events []event.Even
 	wg.Wait()
 	close(errs)
 	for err := range errs {
-		require.NoError(t, err)
+		if err != nil {
+			return err
+		}
 	}
+	return nil
 }
 
 func newDatabase(t *testing.T) *pgxpool.Pool {
@@ -108,7 +110,7 @@ func TestRebuildEqualsApply(t *testing.T) {
 			t.Parallel()
 			r := rand.New(rand.NewPCG(seed, 12))
 			pool := newDatabase(t)
-			deliver(t, pool, r, randomEvents(r, 400))
+			require.NoError(t, deliver(pool, r, randomEvents(r, 400)))
 			applied := map[string]map[string][]string{}
 			for site := range sites {
 				applied[site] = projectionRows(t, pool, site)
@@ -138,7 +140,7 @@ func TestRebuildRangeEqualsApply(t *testing.T) {
 	ctx := context.Background()
 	r := rand.New(rand.NewPCG(7, 12))
 	pool := newDatabase(t)
-	deliver(t, pool, r, randomEvents(r, 400))
+	require.NoError(t, deliver(pool, r, randomEvents(r, 400)))
 	applied := projectionRows(t, pool, "new-york")
 	_, err := pool.Exec(ctx, `UPDATE visits SET pageviews = 99 WHERE site_id = 'new-york';
 		UPDATE hourly_visitors SET events = 99 WHERE site_id = 'new-york'; UPDATE daily_aggregates SET total_views = 99`)
@@ -178,7 +180,7 @@ func TestRebuildLeavesOtherSitesAlone(t *testing.T) {
 	ctx := context.Background()
 	r := rand.New(rand.NewPCG(3, 12))
 	pool := newDatabase(t)
-	deliver(t, pool, r, randomEvents(r, 200))
+	require.NoError(t, deliver(pool, r, randomEvents(r, 200)))
 	applied := projectionRows(t, pool, "kolkata")
 	_, err := pool.Exec(ctx, `UPDATE visits SET pageviews = 99; UPDATE daily_aggregates SET total_views = 99`)
 	require.NoError(t, err)
@@ -187,4 +189,37 @@ func TestRebuildLeavesOtherSitesAlone(t *testing.T) {
 	require.NoError(t, projections.Rebuild(ctx, pool, projections.RebuildOptions{SiteID: "kolkata"}))
 	require.Equal(t, applied, projectionRows(t, pool, "kolkata"))
 	require.Equal(t, other, projectionRows(t, pool, "plain"))
+}
+
+// Rebuilds running while batches are applied leave the projections exactly as Apply alone would: a
+// rebuild and a batch of the same site never interleave.
+func TestRebuildDuringApplyStaysExact(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	r := rand.New(rand.NewPCG(11, 12))
+	pool := newDatabase(t)
+	events := randomEvents(r, 600)
+	done := make(chan error)
+	rebuilds := 0
+	go func() { done <- deliver(pool, r, events) }()
+	for running := true; running; {
+		select {
+		case err := <-done:
+			require.NoError(t, err)
+			running = false
+		default:
+			require.NoError(t, projections.Rebuild(ctx, pool, projections.RebuildOptions{}))
+			rebuilds++
+		}
+	}
+	during := map[string]map[string][]string{}
+	for site := range sites {
+		during[site] = projectionRows(t, pool, site)
+	}
+	require.NoError(t, projections.Rebuild(ctx, pool, projections.RebuildOptions{}))
+	for site := range sites {
+		require.Equal(t, projectionRows(t, pool, site), during[site], site)
+	}
+	require.Positive(t, rebuilds)
+	t.Logf("%d rebuilds of every site ran while %d events were delivered", rebuilds, len(events))
 }

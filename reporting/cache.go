@@ -10,7 +10,8 @@ import (
 // stripes is how many invalidation counters the keys are spread over.
 const stripes = 4096
 
-// cacheKey names one /stats answer: a site and a UTC day, counted in days since 1970-01-01.
+// cacheKey names one /stats answer: a site and its local day (the date of projections.Key), counted in days
+// since 1970-01-01.
 type cacheKey struct {
 	siteID string
 	day    int64

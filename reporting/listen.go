@@ -10,11 +10,14 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/sethvargo/go-retry"
+
+	"github.com/analytics-pipeline/analytics/projections"
 )
 
-// listenSQL subscribes to the notifications of migrations 00002 and 00005 (stats_changed). Repeating it on
-// a live connection changes nothing, so it doubles as the probe that the connection still works.
-const listenSQL = "LISTEN stats_changed"
+// listenSQL subscribes to the notifications of migrations 00002 and 00005 (projections.ChangedChannel).
+// Repeating it on a live connection changes nothing, so it doubles as the probe that the connection still
+// works.
+const listenSQL = "LISTEN " + projections.ChangedChannel
 
 // probeTimeout is how long a probe may take before the connection is given up; connectTimeout the same
 // for a new connection.
@@ -22,9 +25,6 @@ const (
 	probeTimeout   = 2 * time.Second
 	connectTimeout = 5 * time.Second
 )
-
-// everything is the payload meaning that any answer may have changed.
-const everything = "*"
 
 // Listen holds a dedicated connection, configured by cfg, that listens on stats_changed, and applies the
 // notifications to the cache until ctx ends. The cache is in use only while the LISTEN holds: when the
@@ -107,9 +107,9 @@ func (c *StatsCache) receive(ctx context.Context, conn *pgx.Conn) error {
 	}
 }
 
-// apply forgets what a notification names: lines of "site_id|YYYY-MM-DD", or everything.
+// apply forgets what a notification names: lines of projections.Key, or projections.Everything.
 func (c *StatsCache) apply(payload string) {
-	if payload == everything {
+	if payload == projections.Everything {
 		c.forgetAll()
 		return
 	}
@@ -125,15 +125,11 @@ func (c *StatsCache) apply(payload string) {
 	c.forget(keys)
 }
 
-// parseKey reads "site_id|YYYY-MM-DD"; the site_id may itself hold '|'.
+// parseKey reads a projections.Key.
 func parseKey(s string) (cacheKey, bool) {
-	i := strings.LastIndexByte(s, '|')
-	if i < 0 {
+	siteID, day, ok := projections.ParseKey(s)
+	if !ok {
 		return cacheKey{}, false
 	}
-	day, err := time.Parse(time.DateOnly, s[i+1:])
-	if err != nil {
-		return cacheKey{}, false
-	}
-	return keyOf(s[:i], day), true
+	return keyOf(siteID, day), true
 }

@@ -1,6 +1,6 @@
 // Package admin is the operator's command line: it lists, shows, replays and purges the poison queue,
-// reports the state of the event stream and its consumer group, and deletes old raw events. Results go
-// to the writer the command was parsed with; logs go to the logger.
+// reports the state of the event stream and its consumer group, deletes old raw events and rebuilds the
+// projections. Results go to the writer the command was parsed with; logs go to the logger.
 package admin
 
 import (
@@ -36,6 +36,10 @@ const Usage = `usage: admin <command> [arguments]
   events expire -older-than D [-batch-size N]
                                    delete raw events that occurred longer ago than D (e.g. 720h), N per
                                    transaction (default 5000); projections are kept (see RAW_EVENTS_RETENTION)
+  rebuild [-site SITE_ID] [-from DAY] [-to DAY]
+                                   recompute the projections of one site (default: every site) for its local
+                                   days DAY (YYYY-MM-DD) from the raw events, while the pipeline runs; days
+                                   whose raw events expired are left as they are and named
 
 Configuration comes from the environment: DATABASE_URL, REDIS_HOST, REDIS_PORT, REDIS_PASSWORD,
 REDIS_STREAM_NAME, REDIS_CONSUMER_GROUP, POISON_TOPIC, LOG_LEVEL; with BROKER=kafka, KAFKA_BROKERS,
@@ -53,6 +57,9 @@ type Command struct {
 func Parse(args []string, out io.Writer) (*Command, error) {
 	if len(args) > 0 && (args[0] == "help" || args[0] == "-h" || args[0] == "-help" || args[0] == "--help") {
 		return nil, flag.ErrHelp
+	}
+	if len(args) > 0 && args[0] == "rebuild" {
+		return parseRebuild(args[1:], out)
 	}
 	if len(args) < 2 {
 		return nil, fmt.Errorf("%w: missing command", ErrUsage)
