@@ -30,6 +30,7 @@ type pipeline struct {
 	broker       string
 	ingestionURL string
 	reportingURL string
+	databaseURL  string
 }
 
 // shutdownTimeout bounds each service's graceful shutdown in the tests.
@@ -45,7 +46,7 @@ func startPipeline(t *testing.T, broker string) pipeline {
 	ctx, cancel := context.WithCancel(context.Background())
 	ingestLn := listen(t)
 	reportLn := listen(t)
-	p := pipeline{broker: broker, ingestionURL: "http://" + ingestLn.Addr().String(), reportingURL: "http://" + reportLn.Addr().String()}
+	p := pipeline{broker: broker, ingestionURL: "http://" + ingestLn.Addr().String(), reportingURL: "http://" + reportLn.Addr().String(), databaseURL: dbURL}
 
 	ingestCfg := ingestion.Config{Messaging: msgCfg, ShutdownTimeout: shutdownTimeout}
 	procCfg := processor.Config{DatabaseURL: dbURL, Concurrency: 4, Messaging: msgCfg, ShutdownTimeout: shutdownTimeout}
