@@ -24,9 +24,15 @@ type StatsReader interface {
 	Stats(ctx context.Context, siteID string, day time.Time) (DayStats, error)
 }
 
+// Zones tells the time zone a site's days are counted in.
+type Zones interface {
+	Get(ctx context.Context, siteID string) (*time.Location, error)
+}
+
 // API holds the handlers' dependencies.
 type API struct {
 	stats StatsReader
+	zones Zones // nil: today is UTC's
 	cache *StatsCache
 	ready func(context.Context) error
 	log   *slog.Logger
@@ -43,6 +49,24 @@ func NewAPI(stats StatsReader, cache *StatsCache, ready func(context.Context) er
 	a := &API{stats: stats, cache: cache, ready: ready, log: log, now: time.Now}
 	a.Instrument(metrics.NewRegistry())
 	return a
+}
+
+// CountDaysIn makes /stats without a date answer the site's today in its zone (from zones) instead of UTC's.
+func (a *API) CountDaysIn(zones Zones) {
+	a.zones = zones
+}
+
+// today is the calendar date it is now in siteID's zone, at midnight UTC as days are keyed.
+func (a *API) today(ctx context.Context, siteID string) (time.Time, error) {
+	loc := time.UTC
+	if a.zones != nil {
+		var err error
+		if loc, err = a.zones.Get(ctx, siteID); err != nil {
+			return time.Time{}, err
+		}
+	}
+	y, m, d := a.now().In(loc).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC), nil
 }
 
 // statsResponse is the seed's /stats response.
@@ -67,7 +91,7 @@ func toResponse(siteID string, day time.Time, s DayStats) statsResponse {
 	return statsResponse{SiteID: siteID, Date: day.Format(time.DateOnly), TotalViews: s.TotalViews, UniqueUsers: s.UniqueUsers, TopPaths: paths}
 }
 
-// getStats answers GET /stats?site_id=&date=; date defaults to today (UTC).
+// getStats answers GET /stats?site_id=&date=; date defaults to the site's today (in its time zone).
 func (a *API) getStats(w http.ResponseWriter, r *http.Request) {
 	q, err := url.ParseQuery(r.URL.RawQuery)
 	if err != nil {
@@ -82,7 +106,7 @@ func (a *API) getStats(w http.ResponseWriter, r *http.Request) {
 	case !utf8.ValidString(siteID) || strings.ContainsRune(siteID, 0) || utf8.RuneCountInString(siteID) > maxSiteID:
 		problems = append(problems, `"site_id" must be valid UTF-8 without NUL, of at most 128 characters`)
 	}
-	day := a.now().UTC().Truncate(24 * time.Hour)
+	var day time.Time
 	if s := q.Get("date"); s != "" {
 		d, err := time.Parse(time.DateOnly, s)
 		if err != nil {
@@ -93,6 +117,13 @@ func (a *API) getStats(w http.ResponseWriter, r *http.Request) {
 	if len(problems) > 0 {
 		httpapi.WriteError(w, http.StatusBadRequest, problems...)
 		return
+	}
+	if day.IsZero() {
+		if day, err = a.today(r.Context(), siteID); err != nil {
+			httpapi.LogError(a.log, w, r, "read the site's time zone", "err", err)
+			httpapi.WriteError(w, http.StatusServiceUnavailable, "statistics are unavailable; retry later")
+			return
+		}
 	}
 	body, fill := a.cache.lookup(keyOf(siteID, day))
 	a.cacheMetrics.lookedUp(body != nil)

@@ -19,9 +19,15 @@ import (
 // registry) on a fresh database and a listener of the test's own, and returns its base URL.
 func serveService(t *testing.T, cfg reporting.Config) string {
 	t.Helper()
+	return serveServiceOn(t, cfg, testenv.DatabaseURL(t))
+}
+
+// serveServiceOn is serveService on the database at dbURL.
+func serveServiceOn(t *testing.T, cfg reporting.Config, dbURL string) string {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
-	cfg.DatabaseURL = testenv.DatabaseURL(t)
+	cfg.DatabaseURL = dbURL
 	cfg.ShutdownTimeout = time.Second
 	ctx, cancel := context.WithCancel(context.Background())
 	served := make(chan error, 1)

@@ -16,6 +16,7 @@ import (
 	"github.com/analytics-pipeline/analytics/internal/envdefault"
 	"github.com/analytics-pipeline/analytics/internal/httpapi"
 	"github.com/analytics-pipeline/analytics/internal/metrics"
+	"github.com/analytics-pipeline/analytics/internal/sites"
 )
 
 // Config is the reporting service's configuration; fields carry their environment names.
@@ -31,6 +32,9 @@ type Config struct {
 	// StatementTimeout is Postgres's statement_timeout on reporting's connections, so a query whose client
 	// has gone cannot run on and hold a connection.
 	StatementTimeout time.Duration `env:"PG_STATEMENT_TIMEOUT" envDefault:"30s"`
+	// SitesRefreshInterval is how often the sites' time zones are read again: /stats without a date
+	// answers the site's today in its zone.
+	SitesRefreshInterval time.Duration `env:"SITES_REFRESH_INTERVAL" envDefault:"10s"`
 }
 
 // SetDefaults gives every unset field its environment default, except StatsCacheSize, where 0 is a
@@ -50,6 +54,8 @@ func (c Config) Validate() error {
 		return errors.New("SHUTDOWN_TIMEOUT must be positive")
 	case c.StatsCacheSize < 0:
 		return fmt.Errorf("STATS_CACHE_SIZE=%d: must be 0 (off) or more", c.StatsCacheSize)
+	case c.SitesRefreshInterval <= 0:
+		return errors.New("SITES_REFRESH_INTERVAL must be positive")
 	case c.StatementTimeout < time.Millisecond:
 		return errors.New("PG_STATEMENT_TIMEOUT must be positive")
 	case c.StatsCacheSize > 0 && c.StatsCacheMaxStaleness < 20*time.Millisecond:
@@ -91,7 +97,36 @@ func ServeWith(ctx context.Context, cfg Config, ln net.Listener, reg *prometheus
 	defer stopCache()
 	api := NewAPI(NewStore(pool), cache, pool.Ping, log)
 	api.Instrument(reg)
+	zones := sites.NewZones(pool, log)
+	api.CountDaysIn(zones)
+	refreshCtx, stopRefresh := context.WithCancel(ctx)
+	refreshed := make(chan struct{})
+	go func() {
+		defer close(refreshed)
+		refreshZones(refreshCtx, zones, cfg.SitesRefreshInterval, log)
+	}()
+	defer func() {
+		stopRefresh()
+		<-refreshed
+	}()
 	return httpapi.Serve(ctx, ln, api.Routes(), cfg.ShutdownTimeout, log)
+}
+
+// refreshZones reads the sites' zones again every interval until ctx ends; a failed read keeps the zones
+// read before and is logged.
+func refreshZones(ctx context.Context, zones *sites.Zones, interval time.Duration, log *slog.Logger) {
+	ticker := time.NewTicker(interval)
+	defer ticker.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+			if err := zones.Refresh(ctx); err != nil && ctx.Err() == nil {
+				log.Warn("read sites' time zones", "err", err)
+			}
+		}
+	}
 }
 
 // startCache returns a stats cache of size answers, stale by at most maxStale, with its listener running
