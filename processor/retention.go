@@ -96,12 +96,20 @@ func (r *Retention) Run(ctx context.Context, now time.Time) (int64, error) {
 		}
 	}()
 
-	if err := projections.RecordExpiry(ctx, conn, cutoff); err != nil {
+	// Not cancelled with ctx either, like the batches: a statement cancelled from the client makes pgx close
+	// the connection, and the server may still hold the session's lock a moment later, so that the next
+	// run finds it taken. A cancelled run stops right after them instead.
+	startCtx, cancelStart := context.WithTimeout(context.WithoutCancel(ctx), retentionBatchTimeout)
+	defer cancelStart()
+	if err := projections.RecordExpiry(startCtx, conn, cutoff); err != nil {
 		return 0, fmt.Errorf("retention: %w", err)
 	}
 	var blocks int64
-	if err := conn.QueryRow(ctx, tableBlocksSQL).Scan(&blocks); err != nil {
+	if err := conn.QueryRow(startCtx, tableBlocksSQL).Scan(&blocks); err != nil {
 		return 0, fmt.Errorf("retention: size of the events table: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return 0, err
 	}
 	// The table is walked once, from its first block to the last it had when the run began, each
 	// statement reading a window of at most batchSize blocks; a full batch continues after its last row.
