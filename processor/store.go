@@ -38,10 +38,11 @@ func (s *Store) Apply(ctx context.Context, events []event.Event) (int, error) {
 	return n, nil
 }
 
-// classify marks errors caused by the data (SQLSTATE classes 22 and 23) with ErrRejected.
+// classify marks errors caused by the data with ErrRejected: SQLSTATE classes 22 (data exception), 23
+// (constraint violation) and 54 (a program limit, such as a value too large for an index entry).
 func classify(err error) error {
 	var pgErr *pgconn.PgError
-	if errors.As(err, &pgErr) && (pgErr.Code[:2] == "22" || pgErr.Code[:2] == "23") {
+	if errors.As(err, &pgErr) && (pgErr.Code[:2] == "22" || pgErr.Code[:2] == "23" || pgErr.Code[:2] == "54") {
 		return fmt.Errorf("%w: %w", ErrRejected, err)
 	}
 	return err

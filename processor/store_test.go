@@ -140,8 +140,32 @@ func TestApplyConcurrentDuplicatesCountOnce(t *testing.T) {
 func TestApplyRejectsDataPostgresCannotStore(t *testing.T) {
 	t.Parallel()
 	pool := testenv.Database(t)
-	_, err := processor.NewStore(pool).Apply(context.Background(), []event.Event{
-		ev("nul", "s", event.PageView, "/bad\x00path", "", "2025-11-12T10:00:00Z"),
-	})
-	require.ErrorIs(t, err, processor.ErrRejected)
+	cases := map[string]string{
+		"nul": "/bad\x00path",
+		// Longer than an index entry can hold (2,704 bytes) and incompressible: ingestion refuses it, an
+		// older or another publisher may not. Rejected, so that the batcher poisons it alone, instead of
+		// an error retried for ever that fails every batch it joins.
+		"index_entry_too_large": "/" + incompressible(6000),
+	}
+	for name, path := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, err := processor.NewStore(pool).Apply(context.Background(), []event.Event{
+				ev(name, "s", event.PageView, path, "", "2025-11-12T10:00:00Z"),
+			})
+			require.ErrorIs(t, err, processor.ErrRejected)
+		})
+	}
+}
+
+// incompressible returns n bytes of pseudo-random letters, which Postgres cannot compress into an index entry.
+func incompressible(n int) string {
+	b := make([]byte, n)
+	x := uint32(2463534242)
+	for i := range b {
+		x ^= x << 13
+		x ^= x >> 17
+		x ^= x << 5
+		b[i] = 'a' + byte(x%26)
+	}
+	return string(b)
 }
