@@ -174,12 +174,18 @@ func TestPostEventRejectsCapturedFields(t *testing.T) {
 		{name: "props_array", change: map[string]any{"props": []string{"a"}}, wantErr: `"props" must be an object`},
 		{name: "props_string", change: map[string]any{"props": `{"a":"b"}`}, wantErr: `"props" must be an object`},
 		{name: "props_too_many", change: map[string]any{"props": props(31)}, wantErr: `"props" must hold at most 30 properties, got 31`},
-		{name: "props_empty_key", change: map[string]any{"props": map[string]any{"": "x"}}, wantErr: `"props" keys must be 1 to 64 characters long`},
-		{name: "props_long_key", change: map[string]any{"props": map[string]any{strings.Repeat("k", 65): "x"}}, wantErr: `"props" keys must be 1 to 64 characters long`},
+		{name: "props_empty_key", change: map[string]any{"props": map[string]any{"": "x"}}, wantErr: `"props" keys must be 1 to 64 bytes of UTF-8`},
+		{name: "props_long_key", change: map[string]any{"props": map[string]any{strings.Repeat("k", 65): "x"}}, wantErr: `"props" keys must be 1 to 64 bytes of UTF-8`},
 		{name: "props_null_value", change: map[string]any{"props": json.RawMessage(`{"plan":null}`)}, wantErr: `"props.plan" must be a string, number or boolean`},
 		{name: "props_nested_object", change: map[string]any{"props": map[string]any{"plan": map[string]any{}}}, wantErr: `"props.plan" must be a string, number or boolean`},
 		{name: "props_array_value", change: map[string]any{"props": map[string]any{"plan": []int{1}}}, wantErr: `"props.plan" must be a string, number or boolean`},
-		{name: "props_long_value", change: map[string]any{"props": map[string]any{"plan": strings.Repeat("v", 2001)}}, wantErr: `"props.plan" length must be less than or equal to 2000 characters long`},
+		{name: "props_long_value", change: map[string]any{"props": map[string]any{"plan": strings.Repeat("v", 2001)}}, wantErr: `"props.plan" must be at most 2000 bytes of UTF-8`},
+		// The new fields that are part of an index key are bounded in bytes too: a Postgres index entry
+		// holds at most 2,704 bytes, and a value accepted here but refused by the write is poisoned.
+		{name: "props_multibyte_value", change: map[string]any{"props": map[string]any{"plan": strings.Repeat("😀", 501)}}, wantErr: `"props.plan" must be at most 2000 bytes of UTF-8`},
+		{name: "props_multibyte_key", change: map[string]any{"props": map[string]any{strings.Repeat("é", 33): "x"}}, wantErr: `"props" keys must be 1 to 64 bytes of UTF-8`},
+		{name: "props_long_number", change: map[string]any{"props": json.RawMessage(`{"n":` + strings.Repeat("7", 65) + `}`)}, wantErr: `"props.n" must be a number of at most 64 characters`},
+		{name: "url_long_host", change: map[string]any{"url": "https://" + strings.Repeat("a", 250) + ".com/"}, wantErr: `"url" host must be at most 253 bytes`},
 		{name: "props_nul_value", change: map[string]any{"props": map[string]any{"plan": "a\x00"}}, wantErr: `"props.plan" must not contain NUL`},
 		{name: "props_nul_key", change: map[string]any{"props": map[string]any{"a\x00": "x"}}, wantErr: `"props" keys must not contain NUL`},
 	}

@@ -9,11 +9,14 @@ import (
 )
 
 // Limits of props, the custom properties of an event (Plausible keeps the first 30 and bounds keys to
-// 300 bytes and values to 2,000; here more is an error, as for every other field).
+// 300 bytes and values to 2,000; here more is an error, as for every other field). Keys and values are
+// bounded in bytes, not characters: both are part of hourly_visitors' key, and a Postgres index entry
+// holds at most 2,704 bytes (a 128-character site id, a 64-byte key and a 2,000-byte value fit).
 const (
-	maxProps     = 30
-	maxPropKey   = 64
-	maxPropValue = 2000
+	maxProps      = 30
+	maxPropKey    = 64
+	maxPropValue  = 2000
+	maxPropNumber = 64 // a JSON number's text
 )
 
 // parseProps reads the raw JSON value of props: an object whose values are strings, numbers or booleans,
@@ -61,8 +64,8 @@ func parseProps(raw string) (map[string]string, []string) {
 // propKeyProblem returns what is wrong with a props key, "" when nothing.
 func propKeyProblem(key string) string {
 	switch {
-	case key == "" || (len(key) > maxPropKey && utf8.RuneCountInString(key) > maxPropKey):
-		return fmt.Sprintf(`"props" keys must be 1 to %d characters long`, maxPropKey)
+	case key == "" || len(key) > maxPropKey:
+		return fmt.Sprintf(`"props" keys must be 1 to %d bytes of UTF-8`, maxPropKey)
 	case strings.IndexByte(key, 0) >= 0:
 		return `"props" keys must not contain NUL characters`
 	}
@@ -120,11 +123,16 @@ func propValue(s string) (string, string) {
 		switch {
 		case strings.IndexByte(v, 0) >= 0:
 			return "", "must not contain NUL characters"
-		case len(v) > maxPropValue && utf8.RuneCountInString(v) > maxPropValue:
-			return "", fmt.Sprintf("length must be less than or equal to %d characters long", maxPropValue)
+		case len(v) > maxPropValue:
+			return "", fmt.Sprintf("must be at most %d bytes of UTF-8", maxPropValue)
 		}
 		return v, ""
-	case s == "true" || s == "false", c == '-' || ('0' <= c && c <= '9'):
+	case s == "true" || s == "false":
+		return s, ""
+	case c == '-' || ('0' <= c && c <= '9'):
+		if len(s) > maxPropNumber {
+			return "", fmt.Sprintf("must be a number of at most %d characters", maxPropNumber)
+		}
 		return s, ""
 	}
 	return "", "must be a string, number or boolean"
