@@ -91,7 +91,7 @@ func Parse(args []string, out io.Writer, opts ...Option) (*Command, error) {
 	case "events expire":
 		return parseExpire(rest, out)
 	case "sites create":
-		return parseSitesCreate(rest, out)
+		return parseSitesCreate(rest, out, o)
 	case "sites list":
 		return parseSitesList(rest, out)
 	case "sites show":

@@ -10,6 +10,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/analytics-pipeline/analytics/internal/database"
 	"github.com/analytics-pipeline/analytics/internal/sites"
 )
@@ -34,8 +36,10 @@ func parseSiteID(name string, rest []string) (string, error) {
 	return rest[0], nil
 }
 
-// parseSitesCreate reads `sites create [-time-zone ZONE] SITE_ID`.
-func parseSitesCreate(args []string, out io.Writer) (*Command, error) {
+// parseSitesCreate reads `sites create [-time-zone ZONE] SITE_ID`. A site may have sent events before it
+// was registered: they were counted in UTC, so a site created in another zone has its projections rebuilt
+// in that zone, as `sites update` does.
+func parseSitesCreate(args []string, out io.Writer, opts options) (*Command, error) {
 	fs := flag.NewFlagSet("sites create", flag.ContinueOnError)
 	zone := fs.String("time-zone", sites.DefaultTimeZone, "IANA time zone the site's days are counted in")
 	rest, err := parseFlags(fs, args)
@@ -46,14 +50,39 @@ func parseSitesCreate(args []string, out io.Writer) (*Command, error) {
 	if err != nil {
 		return nil, err
 	}
-	return siteCommand(func(ctx context.Context, store *sites.Store, log *slog.Logger) error {
-		site, err := store.Create(ctx, id, *zone)
+	return &Command{run: func(ctx context.Context, cfg Config, log *slog.Logger) error {
+		pool, err := database.Open(ctx, cfg.DatabaseURL, 2)
+		if err != nil {
+			return err
+		}
+		defer pool.Close()
+		site, err := sites.NewStore(pool).Create(ctx, id, *zone)
 		if err != nil {
 			return err
 		}
 		log.Info("site created", "site_id", site.ID, "time_zone", site.TimeZone)
-		return printf(out, "created site %s in time zone %s\n", site.ID, site.TimeZone)
-	}), nil
+		if err := printf(out, "created site %s in time zone %s\n", site.ID, site.TimeZone); err != nil {
+			return err
+		}
+		if site.TimeZone == sites.DefaultTimeZone {
+			return nil
+		}
+		counted, err := hasProjections(ctx, pool, id)
+		if err != nil || !counted {
+			return err
+		}
+		return rebuildInNewZone(ctx, pool, opts, id, sites.DefaultTimeZone, out)
+	}}, nil
+}
+
+// hasProjections reports whether any event of site was counted.
+func hasProjections(ctx context.Context, pool *pgxpool.Pool, siteID string) (bool, error) {
+	var counted bool
+	err := pool.QueryRow(ctx, `SELECT EXISTS (SELECT FROM daily_aggregates WHERE site_id = $1)`, siteID).Scan(&counted)
+	if err != nil {
+		return false, fmt.Errorf("look for site %s's projections: %w", siteID, err)
+	}
+	return counted, nil
 }
 
 // parseSitesList reads `sites list [-json]`.

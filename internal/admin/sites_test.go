@@ -9,12 +9,16 @@ import (
 	"io"
 	"log/slog"
 	"testing"
+	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
+	"github.com/analytics-pipeline/analytics/event"
 	"github.com/analytics-pipeline/analytics/internal/admin"
 	"github.com/analytics-pipeline/analytics/internal/sites"
+	"github.com/analytics-pipeline/analytics/projections"
 )
 
 func TestParseSites(t *testing.T) {
@@ -148,4 +152,42 @@ func runAdminWith(t *testing.T, cfg admin.Config, opts []admin.Option, args ...s
 	require.NoError(t, err)
 	err = cmd.Run(context.Background(), cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	return out.String(), err
+}
+
+// TestSitesCreateRebuildsASiteThatSentEventsBefore: a site sends events before it is registered, which
+// are counted in UTC; registering it in another zone recounts them in that zone. A site without events
+// and one created in UTC need no rebuild.
+func TestSitesCreateRebuildsASiteThatSentEventsBefore(t *testing.T) {
+	t.Parallel()
+	cfg := newConfig(t)
+	pool, err := pgxpool.New(context.Background(), cfg.DatabaseURL)
+	require.NoError(t, err)
+	t.Cleanup(pool.Close)
+	at := time.Date(2025, 11, 12, 20, 0, 0, 0, time.UTC) // 01:30 on the 13th in Kolkata
+	for _, site := range []string{"early.example", "utc.example"} {
+		_, err = projections.Apply(context.Background(), pool, []event.Event{{EventID: "e1", SiteID: site, EventType: event.PageView, Path: "/", Timestamp: at}})
+		require.NoError(t, err)
+	}
+	opts := []admin.Option{admin.WithSiteRebuild(admin.RebuildSiteProjections)}
+	days := func(site string) []string {
+		rows, err := pool.Query(context.Background(), `SELECT to_char(day, 'YYYY-MM-DD') FROM daily_aggregates WHERE site_id = $1 ORDER BY day`, site)
+		require.NoError(t, err)
+		got, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		require.NoError(t, err)
+		return got
+	}
+
+	text, err := runAdminWith(t, cfg, opts, "sites", "create", "-time-zone", "Asia/Kolkata", "early.example")
+	require.NoError(t, err)
+	require.Contains(t, text, "created site early.example in time zone Asia/Kolkata\n")
+	require.Equal(t, []string{"2025-11-13"}, days("early.example"), "its event recounted on Kolkata's date")
+
+	text, err = runAdminWith(t, cfg, opts, "sites", "create", "utc.example")
+	require.NoError(t, err)
+	require.Equal(t, "created site utc.example in time zone UTC\n", text, "nothing to rebuild in UTC")
+	require.Equal(t, []string{"2025-11-12"}, days("utc.example"))
+
+	text, err = runAdminWith(t, cfg, opts, "sites", "create", "-time-zone", "Asia/Kolkata", "new.example")
+	require.NoError(t, err)
+	require.Equal(t, "created site new.example in time zone Asia/Kolkata\n", text, "no events, no rebuild")
 }

@@ -68,12 +68,18 @@ func parseSitesUpdate(args []string, out io.Writer, opts options) (*Command, err
 		if err := printf(out, "site %s is now in time zone %s (was %s)\n", id, site.TimeZone, before.TimeZone); err != nil {
 			return err
 		}
-		if opts.rebuildSite == nil {
-			return printf(out, "its projections still count days in %s: this build does not rebuild them\n", before.TimeZone)
-		}
-		if err := opts.rebuildSite(ctx, pool, id, out); err != nil {
-			return fmt.Errorf("the zone is changed, but rebuilding site %s's projections failed (run the rebuild again): %w", id, err)
-		}
-		return nil
+		return rebuildInNewZone(ctx, pool, opts, id, before.TimeZone, out)
 	}}, nil
+}
+
+// rebuildInNewZone rebuilds site's projections after its zone changed from old, with the rebuild cmd/admin
+// supplied.
+func rebuildInNewZone(ctx context.Context, pool *pgxpool.Pool, opts options, id, old string, out io.Writer) error {
+	if opts.rebuildSite == nil {
+		return printf(out, "its projections still count days in %s: this build does not rebuild them\n", old)
+	}
+	if err := opts.rebuildSite(ctx, pool, id, out); err != nil {
+		return fmt.Errorf("the zone is changed, but rebuilding site %s's projections failed (run the rebuild again): %w", id, err)
+	}
+	return nil
 }
