@@ -4,15 +4,17 @@ import (
 	"fmt"
 	"math/bits"
 	"regexp"
+
+	"github.com/analytics-pipeline/analytics/internal/clockcache"
 )
 
 // Classifier tells bots by their User-Agent header. It is safe for concurrent use. A user agent takes
 // one pass of the automaton over its bytes the first time, and a cache lookup while the cache of
-// cacheEntries answers keeps it (see cache).
+// cacheEntries answers keeps it (internal/clockcache).
 type Classifier struct {
 	automaton *automaton
 	regexps   []*regexp.Regexp // the patterns that are not sets of strings, run only on candidates
-	cache     *cache
+	cache     *clockcache.Cache[bool]
 }
 
 // New compiles the embedded list, less its server-side senders (see crawlerFrameworks), into one
@@ -23,7 +25,7 @@ func New() (*Classifier, error) {
 	if err != nil {
 		return nil, err
 	}
-	c := &Classifier{cache: newCache(cacheEntries)}
+	c := &Classifier{cache: clockcache.New[bool](cacheEntries)}
 	var words []word
 	for _, e := range list {
 		if e.serverSide() {
@@ -57,11 +59,11 @@ func New() (*Classifier, error) {
 // (curl, python-requests, Go-http-client, ...), are not: servers post events with them.
 func (c *Classifier) IsBot(userAgent string) bool {
 	userAgent = userAgent[:min(len(userAgent), maxUserAgent)]
-	if bot, ok := c.cache.get(userAgent); ok {
+	if bot, ok := c.cache.Get(userAgent); ok {
 		return bot
 	}
 	bot := c.classify(userAgent)
-	c.cache.add(userAgent, bot)
+	c.cache.Add(userAgent, bot)
 	return bot
 }
 

@@ -84,14 +84,7 @@ func (c *Classifier) Classify(userAgent string) bool {
 
 // Cached returns how many answers the cache holds and whether it holds userAgent's.
 func (c *Classifier) Cached(userAgent string) (int, bool) {
-	set, _ := c.cache.set(userAgent)
-	ok := false
-	for i := range set {
-		if a := set[i].Load(); a != nil && a.userAgent == userAgent {
-			ok = true
-		}
-	}
-	return c.cache.len(), ok
+	return c.cache.Len(), c.cache.Holds(userAgent)
 }
 
 // CacheEntries is the most answers the cache holds.
