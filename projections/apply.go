@@ -23,9 +23,13 @@ type DB interface {
 // (site_id, event_id) at most once ever; a bot's event (Bot) is stored but counted in no projection. An
 // event without a VisitorID gets visitor.Of. It returns how many events were new and projected.
 //
-// It is one round trip, one transaction: the stripe locks of the batch's sites, then one statement
-// (applySQL) whose snapshot holds every batch of those sites committed before. So the projections end up
-// the same whatever the order, the batching, the duplication or the concurrency of the deliveries.
+// It is one round trip, one transaction of four statements: the write stripes of the batch's sites,
+// shared, which only a rebuild waits for (sharedLockSQL); the raw events and every projection but visits
+// (applySQL), which writers of the same sites may run at once, since those projections are sums; the
+// merge stripes of the sites, exclusive (lockSQL with MergeLockNamespace); and the visits merge of the new
+// events (visitsSQL), whose snapshot holds every merge of those sites committed before. So the
+// projections end up the same whatever the order, the batching, the duplication or the concurrency of the
+// deliveries, and concurrent writers of a site wait for each other only for the visits merge.
 func Apply(ctx context.Context, db DB, events []event.Event) (int, error) {
 	if len(events) == 0 {
 		return 0, nil
@@ -34,14 +38,23 @@ func Apply(ctx context.Context, db DB, events []event.Event) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("apply %d events: %w", len(events), err)
 	}
+	sites := cols.distinctSites()
+	ids, idSites := cols.distinctKeys()
 	batch := &pgx.Batch{}
-	batch.Queue(lockSQL, LockNamespace, cols.distinctSites())
+	batch.Queue(sharedLockSQL, LockNamespace, sites)
 	batch.Queue(applySQL, cols.args()...)
+	batch.Queue(lockSQL, MergeLockNamespace, sites)
+	batch.Queue(visitsSQL, ids, idSites)
 	results := db.SendBatch(ctx, batch)
 	_, err = results.Exec()
 	var projected int
 	if err == nil {
 		err = results.QueryRow().Scan(&projected)
+	}
+	for range 2 {
+		if err == nil {
+			_, err = results.Exec()
+		}
 	}
 	if closeErr := results.Close(); err == nil {
 		err = closeErr
@@ -99,6 +112,22 @@ func (c *columns) distinctSites() []string {
 	sites := slices.Clone(c.sites)
 	slices.Sort(sites)
 	return slices.Compact(sites)
+}
+
+// distinctKeys returns each (event id, site id) pair of the batch once, as two columns.
+func (c *columns) distinctKeys() (ids, sites []string) {
+	type key struct{ id, site string }
+	seen := make(map[key]struct{}, len(c.ids))
+	ids, sites = make([]string, 0, len(c.ids)), make([]string, 0, len(c.ids))
+	for i, id := range c.ids {
+		k := key{id, c.sites[i]}
+		if _, ok := seen[k]; ok {
+			continue
+		}
+		seen[k] = struct{}{}
+		ids, sites = append(ids, id), append(sites, c.sites[i])
+	}
+	return ids, sites
 }
 
 func (c *columns) args() []any {

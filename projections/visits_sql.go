@@ -1,0 +1,104 @@
+package projections
+
+// visitsSQL merges into visits the events of the batch ($1 event ids, $2 their sites, each pair once) that
+// this transaction inserted (applySQL) and that are not bots'. It runs after the merge stripes of its sites
+// (MergeLockNamespace), in a statement of its own, so its snapshot holds every earlier merge of those sites
+// and no other writer changes their visits until it commits. It finds its new events by their xmin, the
+// current transaction.
+//
+// For each visitor of the batch, the stored visits within 30 minutes of its new events are read back as
+// items beside the new events; the items are ordered by (start, first event id) and split into islands
+// wherever an item starts more than 30 minutes after every item before it ended. An island holding a new
+// event is a visit: it is upserted by its start, and the stored visits it swallowed, which start later, are
+// deleted. Stored visits are more than 30 minutes apart, so only a new event can join two of them, and
+// islands without a new event are the stored visits unchanged and are left alone.
+const visitsSQL = `
+WITH counted AS (
+    SELECT e.site_id, e.visitor_id, e.event_id, e.event_type, e.path, e.occurred_at, e.hostname, e.source, e.referrer,
+        e.utm_source, e.utm_medium, e.utm_campaign, e.utm_content, e.utm_term, e.browser, e.browser_version, e.os,
+        e.os_version, e.device, coalesce(s.time_zone, 'UTC') AS zone
+    FROM unnest($1::text[], $2::text[]) AS k(event_id, site_id)
+    CROSS JOIN LATERAL (
+        SELECT * FROM events e
+        WHERE e.event_id = k.event_id AND e.site_id = k.site_id AND e.xmin = pg_current_xact_id()::xid AND NOT e.is_bot
+        LIMIT 1
+    ) AS e
+    LEFT JOIN sites s ON s.site_id = e.site_id
+), bounds AS (
+    SELECT site_id, visitor_id, zone, min(occurred_at) - interval '30 minutes' AS lo, max(occurred_at) + interval '30 minutes' AS hi
+    FROM counted GROUP BY 1, 2, 3
+), latest AS (
+    SELECT b.zone, b.lo, v.*
+    FROM bounds b CROSS JOIN LATERAL (
+        SELECT * FROM visits v WHERE v.site_id = b.site_id AND v.visitor_id = b.visitor_id AND v.start_at <= b.hi
+        ORDER BY v.start_at DESC LIMIT 1
+    ) AS v
+), stored AS (
+    SELECT * FROM latest WHERE end_at >= lo
+    UNION ALL
+    SELECT l.zone, l.lo, v.*
+    FROM latest l JOIN visits v ON v.site_id = l.site_id AND v.visitor_id = l.visitor_id
+        AND v.start_at >= l.lo AND v.start_at < l.start_at
+    WHERE l.start_at > l.lo + interval '30 minutes'
+    UNION ALL
+    SELECT l.zone, l.lo, v.*
+    FROM latest l CROSS JOIN LATERAL (
+        SELECT * FROM visits v WHERE v.site_id = l.site_id AND v.visitor_id = l.visitor_id AND v.start_at < l.lo
+        ORDER BY v.start_at DESC LIMIT 1
+    ) AS v
+    WHERE l.start_at > l.lo + interval '30 minutes' AND v.end_at >= l.lo
+), items AS (
+    SELECT site_id, visitor_id, zone, occurred_at AS start_at, occurred_at AS end_at, event_id AS first_event_id,
+        event_id AS last_event_id, path AS entry_page, path AS exit_page,
+        (event_type = 'page_view')::int::bigint AS pageviews, 1::bigint AS events, hostname, source, referrer,
+        utm_source, utm_medium, utm_campaign, utm_content, utm_term, browser, browser_version, os, os_version, device,
+        true AS fresh
+    FROM counted
+    UNION ALL
+    SELECT site_id, visitor_id, zone, start_at, end_at, first_event_id, last_event_id, entry_page, exit_page,
+        pageviews, events, hostname, source, referrer, utm_source, utm_medium, utm_campaign, utm_content, utm_term,
+        browser, browser_version, os, os_version, device, false
+    FROM stored
+), flagged AS (
+    SELECT *, CASE WHEN start_at - max(end_at) OVER (PARTITION BY site_id, visitor_id ORDER BY start_at, first_event_id COLLATE "C"
+                                                      ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+                        <= interval '30 minutes' THEN 0 ELSE 1 END AS starts
+    FROM items
+), islands AS (
+    SELECT *, sum(starts) OVER (PARTITION BY site_id, visitor_id ORDER BY start_at, first_event_id COLLATE "C"
+                                ROWS UNBOUNDED PRECEDING) AS island
+    FROM flagged
+), merged AS (
+    SELECT *,
+        min(start_at) OVER island AS visit_start, max(end_at) OVER island AS visit_end, sum(pageviews) OVER island AS visit_pageviews,
+        sum(events) OVER island AS visit_events, bool_or(fresh) OVER island AS touched,
+        first_value(last_event_id) OVER (island ORDER BY end_at DESC, last_event_id COLLATE "C" DESC) AS visit_last_event_id,
+        first_value(exit_page) OVER (island ORDER BY end_at DESC, last_event_id COLLATE "C" DESC) AS visit_exit_page,
+        row_number() OVER (island ORDER BY start_at, first_event_id COLLATE "C") AS position
+    FROM islands
+    WINDOW island AS (PARTITION BY site_id, visitor_id, island)
+), changed AS (
+    SELECT * FROM merged WHERE touched
+), upserted AS (
+    INSERT INTO visits AS v (site_id, visitor_id, start_at, end_at, day, first_event_id, last_event_id, entry_page,
+        exit_page, pageviews, events, hostname, source, referrer, utm_source, utm_medium, utm_campaign, utm_content,
+        utm_term, browser, browser_version, os, os_version, device)
+    SELECT site_id, visitor_id, start_at, visit_end, (start_at AT TIME ZONE zone)::date, first_event_id,
+        visit_last_event_id, entry_page, visit_exit_page, visit_pageviews, visit_events, hostname, source, referrer,
+        utm_source, utm_medium, utm_campaign, utm_content, utm_term, browser, browser_version, os, os_version, device
+    FROM changed WHERE position = 1
+    ORDER BY site_id, visitor_id, start_at
+    ON CONFLICT (site_id, visitor_id, start_at) DO UPDATE SET
+        end_at = EXCLUDED.end_at, first_event_id = EXCLUDED.first_event_id,
+        last_event_id = EXCLUDED.last_event_id, entry_page = EXCLUDED.entry_page, exit_page = EXCLUDED.exit_page,
+        pageviews = EXCLUDED.pageviews, events = EXCLUDED.events, hostname = EXCLUDED.hostname,
+        source = EXCLUDED.source, referrer = EXCLUDED.referrer, utm_source = EXCLUDED.utm_source,
+        utm_medium = EXCLUDED.utm_medium, utm_campaign = EXCLUDED.utm_campaign, utm_content = EXCLUDED.utm_content,
+        utm_term = EXCLUDED.utm_term, browser = EXCLUDED.browser, browser_version = EXCLUDED.browser_version,
+        os = EXCLUDED.os, os_version = EXCLUDED.os_version, device = EXCLUDED.device
+), swallowed AS (
+    DELETE FROM visits v USING changed c
+    WHERE NOT c.fresh AND c.start_at <> c.visit_start
+      AND v.site_id = c.site_id AND v.visitor_id = c.visitor_id AND v.start_at = c.start_at
+)
+SELECT 1`
