@@ -6,14 +6,20 @@ package projections
 // and no other writer changes their visits until it commits. It finds its new events by their xmin, the
 // current transaction.
 //
-// For each visitor of the batch, the stored visits within 30 minutes of its new events are read back as
-// items beside the new events; the items are ordered by (start, first event id) and split into islands
-// wherever an item starts more than 30 minutes after every item before it ended. An island holding a new
-// event is a visit: it is upserted by its start, and the stored visits it swallowed, which start later, are
-// deleted. Stored visits are more than 30 minutes apart, so only a new event can join two of them, and
-// islands without a new event are the stored visits unchanged and are left alone.
+// A visitor with one new event takes a fast path after one probe of the primary key (the last visit
+// starting at most 30 minutes after the event): when that visit ended more than 30 minutes before the
+// event, or there is none, the event starts a visit of its own (a plain insert: no stored visit can share
+// its start); when the event comes after that visit's start (at the same instant, after its first event
+// id), it joins that visit alone (an update of its end and counters: no other stored visit is within 30
+// minutes of it). Every other visitor takes the general merge: the stored visits within 30 minutes of its
+// new events are read back as items beside the new events; the items are ordered by (start, first event
+// id) and split into islands wherever an item starts more than 30 minutes after every item before it
+// ended. An island holding a new event is a visit: it is upserted by its start, and the stored visits it
+// swallowed, which start later, are deleted. Stored visits are more than 30 minutes apart, so only a new
+// event can join two of them, and islands without a new event are the stored visits unchanged and are
+// left alone.
 const visitsSQL = `
-WITH counted AS (
+WITH fresh AS (
     SELECT e.site_id, e.visitor_id, e.event_id, e.event_type, e.path, e.occurred_at, e.hostname, e.source, e.referrer,
         e.utm_source, e.utm_medium, e.utm_campaign, e.utm_content, e.utm_term, e.browser, e.browser_version, e.os,
         e.os_version, e.device, coalesce(s.time_zone, 'UTC') AS zone
@@ -24,6 +30,46 @@ WITH counted AS (
         LIMIT 1
     ) AS e
     LEFT JOIN sites s ON s.site_id = e.site_id
+), spans AS (
+    SELECT site_id, visitor_id, min(occurred_at) - interval '30 minutes' AS lo,
+        max(occurred_at) + interval '30 minutes' AS hi, count(*) AS n
+    FROM fresh GROUP BY 1, 2
+), probed AS (
+    SELECT b.*, v.start_at AS last_start, v.end_at AS last_end, v.first_event_id AS last_first
+    FROM spans b LEFT JOIN LATERAL (
+        SELECT v.start_at, v.end_at, v.first_event_id FROM visits v
+        WHERE v.site_id = b.site_id AND v.visitor_id = b.visitor_id AND v.start_at <= b.hi
+        ORDER BY v.start_at DESC LIMIT 1
+    ) AS v ON true
+), routed AS (
+    SELECT f.*, p.last_start, CASE
+        WHEN p.n > 1 THEN 'merge'
+        WHEN p.last_end IS NULL OR p.last_end < p.lo THEN 'start'
+        WHEN p.last_start < f.occurred_at OR (p.last_start = f.occurred_at AND p.last_first COLLATE "C" < f.event_id COLLATE "C") THEN 'join'
+        ELSE 'merge' END AS route
+    FROM fresh f JOIN probed p USING (site_id, visitor_id)
+), started AS (
+    INSERT INTO visits (site_id, visitor_id, start_at, end_at, day, first_event_id, last_event_id, entry_page,
+        exit_page, pageviews, events, hostname, source, referrer, utm_source, utm_medium, utm_campaign, utm_content,
+        utm_term, browser, browser_version, os, os_version, device)
+    SELECT site_id, visitor_id, occurred_at, occurred_at, (occurred_at AT TIME ZONE zone)::date, event_id, event_id,
+        path, path, (event_type = 'page_view')::int, 1, hostname, source, referrer, utm_source, utm_medium,
+        utm_campaign, utm_content, utm_term, browser, browser_version, os, os_version, device
+    FROM routed WHERE route = 'start'
+    ORDER BY site_id, visitor_id, occurred_at
+), joined AS (
+    UPDATE visits v SET
+        end_at = CASE WHEN r.occurred_at > v.end_at OR (r.occurred_at = v.end_at AND r.event_id COLLATE "C" > v.last_event_id COLLATE "C")
+                      THEN r.occurred_at ELSE v.end_at END,
+        last_event_id = CASE WHEN r.occurred_at > v.end_at OR (r.occurred_at = v.end_at AND r.event_id COLLATE "C" > v.last_event_id COLLATE "C")
+                             THEN r.event_id ELSE v.last_event_id END,
+        exit_page = CASE WHEN r.occurred_at > v.end_at OR (r.occurred_at = v.end_at AND r.event_id COLLATE "C" > v.last_event_id COLLATE "C")
+                         THEN r.path ELSE v.exit_page END,
+        pageviews = v.pageviews + (r.event_type = 'page_view')::int, events = v.events + 1
+    FROM routed r
+    WHERE r.route = 'join' AND v.site_id = r.site_id AND v.visitor_id = r.visitor_id AND v.start_at = r.last_start
+), counted AS (
+    SELECT * FROM routed WHERE route = 'merge'
 ), bounds AS (
     SELECT site_id, visitor_id, zone, min(occurred_at) - interval '30 minutes' AS lo, max(occurred_at) + interval '30 minutes' AS hi
     FROM counted GROUP BY 1, 2, 3
