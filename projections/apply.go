@@ -24,12 +24,13 @@ type DB interface {
 // event without a VisitorID gets visitor.Of. It returns how many events were new and projected.
 //
 // It is one round trip, one transaction of four statements: the write stripes of the batch's sites,
-// shared, which only a rebuild waits for (sharedLockSQL); the raw events and every projection but visits
-// (applySQL), which writers of the same sites may run at once, since those projections are sums; the
-// merge stripes of the sites, exclusive (lockSQL with MergeLockNamespace); and the visits merge of the new
-// events (visitsSQL), whose snapshot holds every merge of those sites committed before. So the
-// projections end up the same whatever the order, the batching, the duplication or the concurrency of the
-// deliveries, and concurrent writers of a site wait for each other only for the visits merge.
+// shared, which only a rebuild waits for (sharedLockSQL); the raw events and hourly_visitors (applySQL),
+// which writers of the same sites run at once; the merge stripes of the sites, exclusive (lockSQL with
+// MergeLockNamespace); and the daily tables and the visits merge of the new events (visitsSQL), whose
+// snapshot holds every merge of those sites committed before. So the projections end up the same
+// whatever the order, the batching, the duplication or the concurrency of the deliveries, and concurrent
+// writers of a site wait for each other only for the last statement and for the hourly_visitors rows both
+// increment.
 func Apply(ctx context.Context, db DB, events []event.Event) (int, error) {
 	if len(events) == 0 {
 		return 0, nil

@@ -12,9 +12,9 @@ import (
 	"github.com/analytics-pipeline/analytics/projections"
 )
 
-// A writer of a site whose visits merge waits for another writer's uncommitted batch of the same site has
-// already written its raw events and sums (it holds a transaction id while it waits): only the visits
-// merge is serialised. Once the first commits, the second merges its event into the first one's visit.
+// While another writer's batch of the same site is uncommitted, a writer has already written its raw
+// events before it waits (it holds a transaction id then): it waits only for the rows both increment and
+// for the merge. Once the first commits, the second merges its event into the first one's visit.
 func TestApplyWritesWhileAnotherWriterOfTheSiteHoldsItsMerge(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()

@@ -28,10 +28,11 @@
 //     hand without touching daily_aggregates must run SELECT pg_notify('stats_changed', '*').
 //   - A site's projections change only under its write stripe (LockNamespace), which Apply holds shared
 //     and Rebuild exclusively, before their first write: a rebuild never interleaves with a write to its
-//     site. Visits change only under the site's merge stripe (MergeLockNamespace), which Apply takes
-//     exclusively after it has written the raw events and the sums, before the statement that merges
-//     visits, whose snapshot then holds every earlier merge of those sites: visits merge exactly whatever
-//     the order. Writers of a site wait for each other only there, and for rows both increment.
+//     site. Visits and the daily tables change only under the site's merge stripe (MergeLockNamespace),
+//     which Apply takes exclusively after it has written the raw events and hourly_visitors, before the
+//     statement that advances them, whose snapshot then holds every earlier merge of those sites: visits
+//     merge exactly whatever the order. Writers of a site wait for each other only there, and for the
+//     hourly_visitors rows both increment.
 //   - Raw events are deleted only after their cutoff is recorded (RecordExpiry); Rebuild leaves the days
 //     before it alone.
 package projections

@@ -1,10 +1,12 @@
 package projections
 
-// visitsSQL merges into visits the events of the batch ($1 event ids, $2 their sites, each pair once) that
-// this transaction inserted (applySQL) and that are not bots'. It runs after the merge stripes of its sites
-// (MergeLockNamespace), in a statement of its own, so its snapshot holds every earlier merge of those sites
-// and no other writer changes their visits until it commits. It finds its new events by their xmin, the
-// current transaction.
+// visitsSQL advances the daily tables (daily_unique_users, daily_aggregates, daily_event_types,
+// daily_path_views) and visits from the events of the batch ($1 event ids, $2 their sites, each pair
+// once) that this transaction inserted (applySQL) and that are not bots'. It finds them by a probe of the
+// primary key per pair, keeping those whose xmin is the current transaction. It runs after the merge
+// stripes of its sites (MergeLockNamespace), in a statement of its own, so its snapshot holds every
+// earlier merge of those sites and no other writer changes their visits until it commits. Each daily
+// table gets one row per key per batch (aggregated first), so an upsert never touches a row twice.
 //
 // A visitor with one new event takes a fast path after one probe of the primary key (the last visit
 // starting at most 30 minutes after the event): when that visit ended more than 30 minutes before the
@@ -22,7 +24,8 @@ const visitsSQL = `
 WITH fresh AS (
     SELECT e.site_id, e.visitor_id, e.event_id, e.event_type, e.path, e.occurred_at, e.hostname, e.source, e.referrer,
         e.utm_source, e.utm_medium, e.utm_campaign, e.utm_content, e.utm_term, e.browser, e.browser_version, e.os,
-        e.os_version, e.device, coalesce(s.time_zone, 'UTC') AS zone
+        e.os_version, e.device, e.user_id, coalesce(s.time_zone, 'UTC') AS zone,
+        e.occurred_at AT TIME ZONE coalesce(s.time_zone, 'UTC') AS local_at
     FROM unnest($1::text[], $2::text[]) AS k(event_id, site_id)
     CROSS JOIN LATERAL (
         SELECT * FROM events e
@@ -30,6 +33,35 @@ WITH fresh AS (
         LIMIT 1
     ) AS e
     LEFT JOIN sites s ON s.site_id = e.site_id
+), new_users AS (
+    INSERT INTO daily_unique_users (site_id, day, user_id)
+    SELECT DISTINCT site_id, local_at::date, user_id FROM fresh WHERE user_id IS NOT NULL
+    ORDER BY 1, 2, 3
+    ON CONFLICT DO NOTHING
+    RETURNING site_id, day
+), user_counts AS (
+    SELECT site_id, day, count(*) AS users FROM new_users GROUP BY 1, 2
+), day_counts AS (
+    SELECT site_id, local_at::date AS day, count(*) FILTER (WHERE event_type = 'page_view') AS views, count(*) AS events
+    FROM fresh GROUP BY 1, 2
+), aggregates AS (
+    INSERT INTO daily_aggregates AS a (site_id, day, total_views, total_events, unique_users)
+    SELECT d.site_id, d.day, d.views, d.events, coalesce(u.users, 0)
+    FROM day_counts d LEFT JOIN user_counts u USING (site_id, day)
+    ORDER BY 1, 2
+    ON CONFLICT (site_id, day) DO UPDATE SET
+        total_views = a.total_views + EXCLUDED.total_views,
+        total_events = a.total_events + EXCLUDED.total_events,
+        unique_users = a.unique_users + EXCLUDED.unique_users
+), types AS (
+    INSERT INTO daily_event_types AS t (site_id, day, event_type, events)
+    SELECT site_id, local_at::date, event_type, count(*) FROM fresh GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    ON CONFLICT (site_id, day, event_type) DO UPDATE SET events = t.events + EXCLUDED.events
+), paths AS (
+    INSERT INTO daily_path_views AS p (site_id, day, path, views)
+    SELECT site_id, local_at::date, path, count(*) FROM fresh WHERE event_type = 'page_view'
+    GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    ON CONFLICT (site_id, day, path) DO UPDATE SET views = p.views + EXCLUDED.views
 ), spans AS (
     SELECT site_id, visitor_id, min(occurred_at) - interval '30 minutes' AS lo,
         max(occurred_at) + interval '30 minutes' AS hi, count(*) AS n
