@@ -14,7 +14,9 @@ import (
 )
 
 // DB sends a batch of statements in one round trip: a *pgxpool.Pool or *pgx.Conn (the batch is then its
-// own implicit transaction) or a pgx.Tx.
+// own implicit transaction) or a pgx.Tx. In a pgx.Tx, call Apply at most once: the merge statement finds
+// the batch's new events as those of its keys inserted by the current transaction, so a second call in
+// the same transaction would count again the events of the first that it repeats.
 type DB interface {
 	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
 }
