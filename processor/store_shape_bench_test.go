@@ -39,7 +39,7 @@ func benchShape(i int) event.Event {
 // BenchmarkApplyBenchShape measures the projection of the bench's events: events per second written by
 // Apply calls of size events each, from writers goroutines at once (the processor's PROCESSOR_WRITERS).
 func BenchmarkApplyBenchShape(b *testing.B) {
-	for _, c := range []struct{ size, writers int }{{1000, 1}, {1000, 2}, {1, 1}, {1, 4}} {
+	for _, c := range []struct{ size, writers int }{{1000, 1}, {1000, 2}, {2000, 2}, {1, 1}, {1, 4}} {
 		b.Run(fmt.Sprintf("batch_%d_writers_%d", c.size, c.writers), func(b *testing.B) {
 			store := processor.NewStore(testenv.Database(b))
 			var next atomic.Int64

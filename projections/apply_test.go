@@ -79,6 +79,23 @@ func TestApplyVisits(t *testing.T) {
 			want: []visit{{Start: "10:00:00", End: "10:00:00", Day: "2025-11-12", First: "a", Last: "b", Entry: "/a", Exit: "/b", Pageviews: 2, Events: 2}},
 		},
 		{
+			name: "late_event_inside_a_visit_changes_only_its_counts",
+			batches: [][]event.Event{
+				{page("a", "s", "/a", "u", "2025-11-12T10:00:00Z"), page("c", "s", "/c", "u", "2025-11-12T10:20:00Z")},
+				{page("b", "s", "/b", "u", "2025-11-12T10:10:00Z")},
+			},
+			want: []visit{{Start: "10:00:00", End: "10:20:00", Day: "2025-11-12", First: "a", Last: "c", Entry: "/a", Exit: "/c", Pageviews: 3, Events: 3}},
+		},
+		{
+			name: "late_event_at_the_end_instant_with_a_smaller_id_keeps_the_last_event",
+			batches: [][]event.Event{
+				{page("a", "s", "/a", "u", "2025-11-12T10:00:00Z"), page("c", "s", "/c", "u", "2025-11-12T10:10:00Z")},
+				{page("b", "s", "/b", "u", "2025-11-12T10:10:00Z")},
+				{page("d", "s", "/d", "u", "2025-11-12T10:10:00Z")},
+			},
+			want: []visit{{Start: "10:00:00", End: "10:10:00", Day: "2025-11-12", First: "a", Last: "d", Entry: "/a", Exit: "/d", Pageviews: 4, Events: 4}},
+		},
+		{
 			name: "duplicates_count_once",
 			batches: [][]event.Event{
 				{page("a", "s", "/a", "u", "2025-11-12T10:00:00Z"), page("a", "s", "/a", "u", "2025-11-12T10:00:00Z")},

@@ -26,9 +26,13 @@
 //     and reporting's cache forgets a /stats answer on its notification. Apply upserts daily_aggregates
 //     for every site-day it touches (a superset of the path views'). Whoever changes daily_path_views by
 //     hand without touching daily_aggregates must run SELECT pg_notify('stats_changed', '*').
-//   - A site's projections change only under its stripe lock (LockNamespace): Apply and Rebuild take it
-//     before their first read, so a batch sees every earlier batch of its sites, visits merge exactly
-//     whatever the order, and a rebuild never interleaves with a write to its site.
+//   - A site's projections change only under its write stripe (LockNamespace), which Apply holds shared
+//     and Rebuild exclusively, before their first write: a rebuild never interleaves with a write to its
+//     site. Visits and the daily tables change only under the site's merge stripe (MergeLockNamespace),
+//     which Apply takes exclusively after it has written the raw events and hourly_visitors, before the
+//     statement that advances them, whose snapshot then holds every earlier merge of those sites: visits
+//     merge exactly whatever the order. Writers of a site wait for each other only there, and for the
+//     hourly_visitors rows both increment.
 //   - Raw events are deleted only after their cutoff is recorded (RecordExpiry); Rebuild leaves the days
 //     before it alone.
 package projections

@@ -46,9 +46,10 @@ ORDER BY site_id COLLATE "C"`
 const rebuildSQL = `SELECT kept_from, counted FROM rebuild_projections($1, $2, $3)`
 
 // Rebuild recomputes every projection of the chosen sites and days from the raw events, with set-based
-// SQL that shares nothing with Apply. Each site is rebuilt in one transaction under its stripe lock:
-// writes of other sites go on, a batch holding an event of the site waits for the commit (and with it the
-// batches waiting on the stripes that batch holds), and readers see the site's new figures at once, at
+// SQL that shares nothing with Apply. Each site is rebuilt in one transaction under its write stripe
+// (LockNamespace), taken exclusively once the batches holding it shared have committed: writes of other
+// sites go on, a batch holding an event of the site waits for the commit, and readers see the site's new
+// figures at once, at
 // commit. Days whose raw events may have expired are left alone (Progress.KeptFrom). A visit
 // belongs to the day it starts: the visits starting in the range are recomputed from all their events,
 // also those after To.
