@@ -25,7 +25,7 @@ type DB interface {
 // (site_id, event_id) at most once ever; a bot's event (Bot) is stored but counted in no projection. An
 // event without a VisitorID gets visitor.Of. It returns how many events were new and projected.
 //
-// It is one round trip, one transaction of four statements (after genericPlansSQL): the write stripes of the batch's sites,
+// It is one round trip, one transaction of four statements: the write stripes of the batch's sites,
 // shared, which only a rebuild waits for (sharedLockSQL); the raw events and hourly_visitors (applySQL),
 // which writers of the same sites run at once; the merge stripes of the sites, exclusive (lockSQL with
 // MergeLockNamespace); and the daily tables and the visits merge of the new events (visitsSQL), whose
@@ -44,16 +44,12 @@ func Apply(ctx context.Context, db DB, events []event.Event) (int, error) {
 	sites := cols.distinctSites()
 	ids, idSites := cols.distinctKeys()
 	batch := &pgx.Batch{}
-	batch.Queue(genericPlansSQL)
 	batch.Queue(sharedLockSQL, LockNamespace, sites)
 	batch.Queue(applySQL, cols.args()...)
 	batch.Queue(lockSQL, MergeLockNamespace, sites)
 	batch.Queue(visitsSQL, ids, idSites)
 	results := db.SendBatch(ctx, batch)
 	_, err = results.Exec()
-	if err == nil {
-		_, err = results.Exec()
-	}
 	var projected int
 	if err == nil {
 		err = results.QueryRow().Scan(&projected)
@@ -71,12 +67,6 @@ func Apply(ctx context.Context, db DB, events []event.Event) (int, error) {
 	}
 	return projected, nil
 }
-
-// genericPlansSQL makes the transaction's statements run on the generic plans of their prepared
-// statements: planning the two big statements afresh for every batch (a custom plan, which Postgres keeps
-// choosing for them) cost about 2 ms, which small batches paid in full, and the generic plans are as fast
-// for batches of thousands. Inside a caller's transaction (DB a pgx.Tx) it lasts until that one ends.
-const genericPlansSQL = `SET LOCAL plan_cache_mode = force_generic_plan`
 
 // columns holds the events column by column, as the statement's arrays.
 type columns struct {
