@@ -3,11 +3,9 @@ package ingestion_test
 import (
 	"context"
 	"encoding/json"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
-	"strings"
 	"testing"
 	"time"
 
@@ -57,16 +55,7 @@ func limitedIngestion(t *testing.T, brokerCfg messaging.Config, vars map[string]
 // postAs posts body to base+path as the client at address client (through the trusted loopback proxy).
 func postAs(t *testing.T, base, path, client, body string) response {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, base+path, strings.NewReader(body))
-	require.NoError(t, err)
-	req.Header.Set("Content-Type", jsonType)
-	req.Header.Set("X-Forwarded-For", client)
-	res, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	require.NoError(t, err)
-	return response{status: res.StatusCode, header: res.Header, body: b}
+	return doWith(t, http.MethodPost, base+path, http.Header{"Content-Type": {jsonType}, "X-Forwarded-For": {client}}, body)
 }
 
 // siteEvent is an event of site as POST /event takes it.

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -124,17 +123,7 @@ func newVisitorServer(t *testing.T, now func() time.Time, log *slog.Logger) visi
 // postFrom posts body to path as the client at ip with user agent ua.
 func (s visitorServer) postFrom(t *testing.T, path, ip, ua, body string) response {
 	t.Helper()
-	req, err := http.NewRequest(http.MethodPost, s.url+path, strings.NewReader(body))
-	require.NoError(t, err)
-	req.Header.Set("Content-Type", jsonType)
-	req.Header.Set("X-Forwarded-For", ip)
-	req.Header.Set("User-Agent", ua)
-	res, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	require.NoError(t, err)
-	return response{status: res.StatusCode, header: res.Header, body: b}
+	return doWith(t, http.MethodPost, s.url+path, http.Header{"Content-Type": {jsonType}, "X-Forwarded-For": {ip}, "User-Agent": {ua}}, body)
 }
 
 // saltOf returns the salt of day as Postgres holds it.
