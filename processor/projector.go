@@ -15,7 +15,7 @@ import (
 // queue is empty, until ctx is cancelled. Every processor runs it; the projector lock makes them take
 // turns, so a chunk is projected by one of them. A failed chunk is logged and tried again after interval:
 // its events stay queued.
-func keepProjected(ctx context.Context, pool *pgxpool.Pool, chunk int, interval time.Duration, log *slog.Logger) {
+func keepProjected(ctx context.Context, pool *pgxpool.Pool, chunk int, interval time.Duration, measured *batchMetrics, log *slog.Logger) {
 	for {
 		start := time.Now()
 		n, err := projections.Project(ctx, pool, chunk)
@@ -25,6 +25,8 @@ func keepProjected(ctx context.Context, pool *pgxpool.Pool, chunk int, interval 
 		case err != nil:
 			log.Error("projecting queued events failed; they stay queued", "error", err)
 		case n > 0:
+			measured.chunk.Observe(time.Since(start).Seconds())
+			measured.visited.Add(float64(n))
 			log.Debug("queued events projected", "events", n, "duration", time.Since(start).Round(time.Millisecond))
 		}
 		if err == nil && n == chunk {
