@@ -48,23 +48,21 @@ WITH claimed AS (
     ON CONFLICT (site_id, hour, dimension, value, visitor_id) DO UPDATE SET
         events = h.events + EXCLUDED.events, pageviews = h.pageviews + EXCLUDED.pageviews
 ), spans AS (
-    SELECT site_id, visitor_id, min(occurred_at) - interval '30 minutes' AS lo,
-        max(occurred_at) + interval '30 minutes' AS hi, count(*) AS n
-    FROM fresh GROUP BY 1, 2
-), probed AS (
-    SELECT b.*, v.start_at AS last_start, v.end_at AS last_end, v.first_event_id AS last_first
-    FROM spans b LEFT JOIN LATERAL (
-        SELECT v.start_at, v.end_at, v.first_event_id FROM visits v
-        WHERE v.site_id = b.site_id AND v.visitor_id = b.visitor_id AND v.start_at <= b.hi
-        ORDER BY v.start_at DESC LIMIT 1
-    ) AS v ON true
+    SELECT f.*, min(f.occurred_at) OVER v - interval '30 minutes' AS lo,
+        max(f.occurred_at) OVER v + interval '30 minutes' AS hi, count(*) OVER v AS n
+    FROM fresh f
+    WINDOW v AS (PARTITION BY f.site_id, f.visitor_id)
 ), routed AS (
-    SELECT f.*, p.last_start, CASE
-        WHEN p.n > 1 THEN 'merge'
-        WHEN p.last_end IS NULL OR p.last_end < p.lo THEN 'start'
-        WHEN p.last_start < f.occurred_at OR (p.last_start = f.occurred_at AND p.last_first COLLATE "C" < f.event_id COLLATE "C") THEN 'join'
+    SELECT s.*, p.last_start, CASE
+        WHEN s.n > 1 THEN 'merge'
+        WHEN p.last_end IS NULL OR p.last_end < s.lo THEN 'start'
+        WHEN p.last_start < s.occurred_at OR (p.last_start = s.occurred_at AND p.last_first COLLATE "C" < s.event_id COLLATE "C") THEN 'join'
         ELSE 'merge' END AS route
-    FROM fresh f JOIN probed p USING (site_id, visitor_id)
+    FROM spans s LEFT JOIN LATERAL (
+        SELECT v.start_at AS last_start, v.end_at AS last_end, v.first_event_id AS last_first FROM visits v
+        WHERE s.n = 1 AND v.site_id = s.site_id AND v.visitor_id = s.visitor_id AND v.start_at <= s.hi
+        ORDER BY v.start_at DESC LIMIT 1
+    ) AS p ON true
 ), started AS (
     INSERT INTO visits (site_id, visitor_id, start_at, end_at, day, first_event_id, last_event_id, entry_page,
         exit_page, pageviews, events, hostname, source, referrer, utm_source, utm_medium, utm_campaign, utm_content,
