@@ -88,7 +88,8 @@ func deliver(pool *pgxpool.Pool, r *rand.Rand, events []event.Event) error {
 			return err
 		}
 	}
-	return nil
+	_, err := projections.Drain(context.Background(), pool, 1000)
+	return err
 }
 
 func newDatabase(t *testing.T) *pgxpool.Pool {

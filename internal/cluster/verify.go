@@ -155,3 +155,42 @@ func WaitCounted(ctx context.Context, url string, want int64, interval, stall ti
 		}
 	}
 }
+
+// WaitProjected polls every interval until the projection queue is empty: the projector has advanced
+// visits and hourly_visitors from every event the processors counted. A failed query is retried on a new
+// connection. It gives up when ctx ends or, when stall is positive, when the queue has not shrunk for stall.
+func WaitProjected(ctx context.Context, url string, interval, stall time.Duration) error {
+	var conn *pgx.Conn
+	defer func() {
+		if conn != nil {
+			conn.Close(context.Background())
+		}
+	}()
+	least, progressed := int64(-1), time.Now()
+	var lastErr error
+	for {
+		if conn == nil {
+			conn, lastErr = pgx.Connect(ctx, url)
+		}
+		if conn != nil {
+			var queued int64
+			if err := conn.QueryRow(ctx, `SELECT count(*) FROM projection_queue`).Scan(&queued); err != nil {
+				lastErr = fmt.Errorf("count queued events: %w", err)
+				conn.Close(ctx)
+				conn = nil
+			} else if lastErr = nil; queued == 0 {
+				return nil
+			} else if least < 0 || queued < least {
+				least, progressed = queued, time.Now()
+			}
+		}
+		if stall > 0 && time.Since(progressed) > stall {
+			return fmt.Errorf("%d events still queued for the projector, none fewer for %s (last error: %v)", least, stall, lastErr)
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("%d events queued for the projector (last error: %v): %w", least, lastErr, ctx.Err())
+		case <-time.After(interval):
+		}
+	}
+}
