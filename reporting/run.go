@@ -103,9 +103,9 @@ func ServeWith(ctx context.Context, cfg Config, ln net.Listener, reg *prometheus
 	defer stopCache()
 	api := NewAPI(NewStore(pool), cache, pool.Ping, log)
 	api.Instrument(reg)
-	guard := apikeys.NewGuard(apikeys.NewStore(pool), cfg.APIKeys)
-	defer guard.Close()
 	if cfg.StatsRequireKey {
+		guard := apikeys.NewGuard(apikeys.NewStore(pool), cfg.APIKeys)
+		defer guard.Close()
 		api.RequireKey(guard)
 	}
 	zones := sites.NewZones(pool, log)
