@@ -33,6 +33,7 @@ type Zones interface {
 type API struct {
 	stats StatsReader
 	zones Zones // nil: today is UTC's
+	guard Guard // nil: /stats is open to everyone
 	cache *StatsCache
 	ready func(context.Context) error
 	log   *slog.Logger
@@ -116,6 +117,9 @@ func (a *API) getStats(w http.ResponseWriter, r *http.Request) {
 	}
 	if len(problems) > 0 {
 		httpapi.WriteError(w, http.StatusBadRequest, problems...)
+		return
+	}
+	if !a.allowed(w, r, siteID) {
 		return
 	}
 	if day.IsZero() {

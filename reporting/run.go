@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/analytics-pipeline/analytics/internal/apikeys"
 	"github.com/analytics-pipeline/analytics/internal/database"
 	"github.com/analytics-pipeline/analytics/internal/envdefault"
 	"github.com/analytics-pipeline/analytics/internal/httpapi"
@@ -35,6 +36,11 @@ type Config struct {
 	// SitesRefreshInterval is how often the sites' time zones are read again: /stats without a date
 	// answers the site's today in its zone.
 	SitesRefreshInterval time.Duration `env:"SITES_REFRESH_INTERVAL" envDefault:"10s"`
+	// StatsRequireKey puts GET /stats behind the query API's keys (apikeys.Guard, site from the query
+	// string); false keeps it open to everyone, as the seed's was.
+	StatsRequireKey bool `env:"STATS_REQUIRE_KEY" envDefault:"false"`
+	// APIKeys is the keys' hourly budget and cache.
+	APIKeys apikeys.Config `envPrefix:""`
 }
 
 // SetDefaults gives every unset field its environment default, except StatsCacheSize, where 0 is a
@@ -61,7 +67,7 @@ func (c Config) Validate() error {
 	case c.StatsCacheSize > 0 && c.StatsCacheMaxStaleness < 20*time.Millisecond:
 		return fmt.Errorf("STATS_CACHE_MAX_STALENESS=%s: must be at least 20ms", c.StatsCacheMaxStaleness)
 	}
-	return nil
+	return c.APIKeys.Validate()
 }
 
 // Run listens on the configured port and serves until ctx is cancelled.
@@ -97,6 +103,11 @@ func ServeWith(ctx context.Context, cfg Config, ln net.Listener, reg *prometheus
 	defer stopCache()
 	api := NewAPI(NewStore(pool), cache, pool.Ping, log)
 	api.Instrument(reg)
+	if cfg.StatsRequireKey {
+		guard := apikeys.NewGuard(apikeys.NewStore(pool), cfg.APIKeys)
+		defer guard.Close()
+		api.RequireKey(guard)
+	}
 	zones := sites.NewZones(pool, log)
 	api.CountDaysIn(zones)
 	refreshCtx, stopRefresh := context.WithCancel(ctx)

@@ -1,7 +1,8 @@
 // Command admin is the operator's tool for the poison queue, the event stream's consumer group, the raw
 // events, the sites and the projections: `admin poison list|show|replay|purge`, `admin queue status`,
 // `admin events expire`, `admin sites create|list|show|update` (an update of the zone rebuilds the site's
-// projections) and `admin rebuild`. Run it with -h for usage.
+// projections; -public and -private open a site to the query API without a key, or close it),
+// `admin keys create|list|revoke` (API keys of the query API) and `admin rebuild`. Run it with -h for usage.
 package main
 
 import (

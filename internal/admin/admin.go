@@ -1,6 +1,6 @@
 // Package admin is the operator's command line: it lists, shows, replays and purges the poison queue,
-// reports the state of the event stream and its consumer group, deletes old raw events, registers sites
-// and their time zones, and rebuilds the projections. Results go to the writer the command was parsed
+// reports the state of the event stream and its consumer group, deletes old raw events, registers sites,
+// their time zones and whether they are public, makes and revokes API keys, and rebuilds the projections. Results go to the writer the command was parsed
 // with; logs go to the logger.
 package admin
 
@@ -42,8 +42,15 @@ const Usage = `usage: admin <command> [arguments]
                                    Europe/Berlin (default UTC, as for every site nobody registered)
   sites list [-json]               registered sites, by id
   sites show SITE_ID               one site as JSON
-  sites update -time-zone ZONE SITE_ID
-                                   count the site's days in ZONE from now on, then rebuild its projections
+  sites update [-time-zone ZONE] [-public | -private] SITE_ID
+                                   count the site's days in ZONE from now on, then rebuild its projections;
+                                   -public answers its statistics without an API key, -private needs one
+                                   again (no rebuild)
+  keys create [-site SITE_ID] [-name NAME]
+                                   make an API key of the query API for one site (default: every site) and
+                                   print it, this once: Postgres keeps only its SHA-256
+  keys list [-json]                API keys by id, revoked ones too; never the keys themselves
+  keys revoke ID                   refuse key ID from now on (within API_KEY_CACHE_TTL on each replica)
   rebuild [-site SITE_ID] [-from DAY] [-to DAY]
                                    recompute the projections of one site (default: every site) for its local
                                    days DAY (YYYY-MM-DD) from the raw events, while the pipeline runs; days
@@ -98,6 +105,12 @@ func Parse(args []string, out io.Writer, opts ...Option) (*Command, error) {
 		return parseSitesShow(rest, out)
 	case "sites update":
 		return parseSitesUpdate(rest, out, o)
+	case "keys create":
+		return parseKeysCreate(rest, out)
+	case "keys list":
+		return parseKeysList(rest, out)
+	case "keys revoke":
+		return parseKeysRevoke(rest, out)
 	}
 	return nil, fmt.Errorf("%w: unknown command %q", ErrUsage, name)
 }

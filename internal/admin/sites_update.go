@@ -31,10 +31,14 @@ func WithSiteRebuild(f RebuildSite) Option {
 	return func(o *options) { o.rebuildSite = f }
 }
 
-// parseSitesUpdate reads `sites update -time-zone ZONE SITE_ID`.
+// parseSitesUpdate reads `sites update [-time-zone ZONE] [-public | -private] SITE_ID`. A new zone is
+// committed first (nothing changes when it is refused), then the public flag, then the site's projections
+// are rebuilt in the new zone; the public flag alone rebuilds nothing, since no projection depends on it.
 func parseSitesUpdate(args []string, out io.Writer, opts options) (*Command, error) {
 	fs := flag.NewFlagSet("sites update", flag.ContinueOnError)
 	zone := fs.String("time-zone", "", "the site's new IANA time zone")
+	public := fs.Bool("public", false, "answer the site's statistics without an API key")
+	private := fs.Bool("private", false, "answer the site's statistics only with an API key (the default)")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return nil, err
@@ -43,8 +47,11 @@ func parseSitesUpdate(args []string, out io.Writer, opts options) (*Command, err
 	if err != nil {
 		return nil, err
 	}
-	if *zone == "" {
-		return nil, fmt.Errorf("%w: sites update takes -time-zone ZONE", ErrUsage)
+	switch {
+	case *public && *private:
+		return nil, fmt.Errorf("%w: sites update takes -public or -private, not both", ErrUsage)
+	case *zone == "" && !*public && !*private:
+		return nil, fmt.Errorf("%w: sites update takes -time-zone ZONE, -public or -private", ErrUsage)
 	}
 	return &Command{run: func(ctx context.Context, cfg Config, log *slog.Logger) error {
 		pool, err := database.Open(ctx, cfg.DatabaseURL, 2)
@@ -57,19 +64,54 @@ func parseSitesUpdate(args []string, out io.Writer, opts options) (*Command, err
 		if err != nil {
 			return err
 		}
-		if before.TimeZone == *zone {
-			return printf(out, "site %s is already in time zone %s; nothing changed\n", id, *zone)
+		zoneChanged := *zone != "" && *zone != before.TimeZone
+		if zoneChanged {
+			if _, err := store.SetTimeZone(ctx, id, *zone); err != nil {
+				return err
+			}
+			log.Info("site's time zone changed", "site_id", id, "from", before.TimeZone, "to", *zone)
 		}
-		site, err := store.SetTimeZone(ctx, id, *zone)
-		if err != nil {
-			return err
+		if *public || *private {
+			_, changed, err := store.SetPublic(ctx, id, *public)
+			if err != nil {
+				return err
+			}
+			if changed {
+				log.Info("site's public flag changed", "site_id", id, "public", *public)
+			}
 		}
-		log.Info("site's time zone changed", "site_id", id, "from", before.TimeZone, "to", site.TimeZone)
-		if err := printf(out, "site %s is now in time zone %s (was %s)\n", id, site.TimeZone, before.TimeZone); err != nil {
+		if err := printUpdate(out, before, *zone, *public, *private); err != nil || !zoneChanged {
 			return err
 		}
 		return rebuildInNewZone(ctx, pool, opts, id, before.TimeZone, out)
 	}}, nil
+}
+
+// printUpdate says what `sites update` changed of site, which was before as given.
+func printUpdate(out io.Writer, before sites.Site, zone string, public, private bool) error {
+	id := before.ID
+	switch {
+	case zone == "":
+	case zone == before.TimeZone:
+		if err := printf(out, "site %s is already in time zone %s; nothing changed\n", id, zone); err != nil {
+			return err
+		}
+	default:
+		if err := printf(out, "site %s is now in time zone %s (was %s)\n", id, zone, before.TimeZone); err != nil {
+			return err
+		}
+	}
+	switch {
+	case public && before.Public:
+		return printf(out, "site %s is already public; nothing changed\n", id)
+	case public:
+		return printf(out, "site %s is now public: its statistics are answered without an API key\n", id)
+	case private && !before.Public:
+		return printf(out, "site %s is already private; nothing changed\n", id)
+	case private:
+		return printf(out, "site %s is now private: its statistics need an API key\n", id)
+	}
+	return nil
 }
 
 // rebuildInNewZone rebuilds site's projections after its zone changed from old, with the rebuild cmd/admin

@@ -29,6 +29,7 @@ var (
 type Site struct {
 	ID        string    `json:"site_id"`
 	TimeZone  string    `json:"time_zone"`
+	Public    bool      `json:"public"` // its statistics are answered without an API key
 	CreatedAt time.Time `json:"created_at"`
 }
 

@@ -37,7 +37,7 @@ func (s *Store) Create(ctx context.Context, id, zone string) (Site, error) {
 		return Site{}, err
 	}
 	rows, _ := s.pool.Query(ctx, `INSERT INTO sites (site_id, time_zone) SELECT $1, $2 WHERE `+knownZone+`
-		RETURNING site_id, time_zone, created_at`, id, zone)
+		RETURNING site_id, time_zone, public, created_at`, id, zone)
 	site, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[Site])
 	var pgErr *pgconn.PgError
 	switch {
@@ -65,7 +65,7 @@ func (s *Store) SetTimeZone(ctx context.Context, id, zone string) (Site, error) 
 		return Site{}, unknownToPostgres(zone)
 	}
 	rows, _ := s.pool.Query(ctx, `UPDATE sites SET time_zone = $2 WHERE site_id = $1
-		RETURNING site_id, time_zone, created_at`, id, zone)
+		RETURNING site_id, time_zone, public, created_at`, id, zone)
 	site, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[Site])
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Site{}, fmt.Errorf("%w: %q", ErrNotFound, id)
@@ -76,9 +76,28 @@ func (s *Store) SetTimeZone(ctx context.Context, id, zone string) (Site, error) 
 	return site, nil
 }
 
+// SetPublic makes site id public (its statistics are answered without an API key) or private, and
+// returns it; changed is false when it already was. The error matches ErrNotFound.
+func (s *Store) SetPublic(ctx context.Context, id string, public bool) (site Site, changed bool, err error) {
+	rows, _ := s.pool.Query(ctx, `UPDATE sites AS s SET public = $2 FROM sites AS old
+		WHERE s.site_id = $1 AND old.site_id = s.site_id
+		RETURNING s.site_id, s.time_zone, s.public, s.created_at, old.public <> $2`, id, public)
+	row, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[struct {
+		Site
+		Changed bool
+	}])
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Site{}, false, fmt.Errorf("%w: %q", ErrNotFound, id)
+	}
+	if err != nil {
+		return Site{}, false, fmt.Errorf("update site: %w", err)
+	}
+	return row.Site, row.Changed, nil
+}
+
 // Get returns site id; the error matches ErrNotFound when nobody registered it.
 func (s *Store) Get(ctx context.Context, id string) (Site, error) {
-	rows, _ := s.pool.Query(ctx, `SELECT site_id, time_zone, created_at FROM sites WHERE site_id = $1`, id)
+	rows, _ := s.pool.Query(ctx, `SELECT site_id, time_zone, public, created_at FROM sites WHERE site_id = $1`, id)
 	site, err := pgx.CollectExactlyOneRow(rows, pgx.RowToStructByPos[Site])
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Site{}, fmt.Errorf("%w: %q", ErrNotFound, id)
@@ -91,7 +110,7 @@ func (s *Store) Get(ctx context.Context, id string) (Site, error) {
 
 // List returns every registered site, by id.
 func (s *Store) List(ctx context.Context) ([]Site, error) {
-	rows, _ := s.pool.Query(ctx, `SELECT site_id, time_zone, created_at FROM sites ORDER BY site_id`)
+	rows, _ := s.pool.Query(ctx, `SELECT site_id, time_zone, public, created_at FROM sites ORDER BY site_id`)
 	list, err := pgx.CollectRows(rows, pgx.RowToStructByPos[Site])
 	if err != nil {
 		return nil, fmt.Errorf("list sites: %w", err)

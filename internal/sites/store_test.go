@@ -84,3 +84,30 @@ func TestStoreRefusesWhatIsNoZoneOrNoSiteID(t *testing.T) {
 		})
 	}
 }
+
+func TestStoreMakesSitesPublicAndPrivate(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store := sites.NewStore(testenv.Database(t))
+	created, err := store.Create(ctx, "open.example", "Asia/Kolkata")
+	require.NoError(t, err)
+	require.False(t, created.Public, "a site is created private")
+
+	site, changed, err := store.SetPublic(ctx, "open.example", true)
+	require.NoError(t, err)
+	require.True(t, changed)
+	require.Equal(t, sites.Site{ID: "open.example", TimeZone: "Asia/Kolkata", Public: true, CreatedAt: created.CreatedAt}, site)
+	_, changed, err = store.SetPublic(ctx, "open.example", true)
+	require.NoError(t, err)
+	require.False(t, changed, "already public")
+	got, err := store.Get(ctx, "open.example")
+	require.NoError(t, err)
+	require.Equal(t, site, got)
+
+	site, changed, err = store.SetPublic(ctx, "open.example", false)
+	require.NoError(t, err)
+	require.True(t, changed)
+	require.False(t, site.Public)
+	_, _, err = store.SetPublic(ctx, "nobody.example", true)
+	require.ErrorIs(t, err, sites.ErrNotFound)
+}
