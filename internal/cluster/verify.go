@@ -194,3 +194,20 @@ func WaitProjected(ctx context.Context, url string, interval, stall time.Duratio
 		}
 	}
 }
+
+// ReadProjected returns how many events the projector's tables hold: the sum of visits.events and of the
+// 'event:name' rows of hourly_visitors (every event has a name). Once the projection queue is empty
+// (WaitProjected) both equal Projection.Counted when each event was projected exactly once.
+func ReadProjected(ctx context.Context, url string) (visits, hourly int64, err error) {
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		return 0, 0, fmt.Errorf("connect: %w", err)
+	}
+	defer conn.Close(ctx)
+	err = conn.QueryRow(ctx, `SELECT (SELECT coalesce(sum(events), 0) FROM visits),
+		(SELECT coalesce(sum(events), 0) FROM hourly_visitors WHERE dimension = 'event:name')`).Scan(&visits, &hourly)
+	if err != nil {
+		return 0, 0, fmt.Errorf("read the projector's tables: %w", err)
+	}
+	return visits, hourly, nil
+}
