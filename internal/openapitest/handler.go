@@ -1,0 +1,78 @@
+package openapitest
+
+import (
+	"bytes"
+	"io"
+	"net/http"
+
+	"github.com/analytics-pipeline/analytics/internal/openapi"
+)
+
+// T is what Handler needs of a test: *testing.T and *testing.B have it.
+type T interface {
+	Helper()
+	Errorf(format string, args ...any)
+}
+
+// Handler returns h checking each exchange against service's document: a request that does not match
+// must be refused with a 4xx, and every answer must match. A mismatch fails t, naming the request.
+// The handler sees the request and writes its answer as it would unwrapped.
+func Handler(t T, s openapi.Service, h http.Handler) http.Handler {
+	t.Helper()
+	v, err := validators[s]()
+	if err != nil {
+		t.Errorf("openapitest: %v", err)
+		return h
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		in := &recordedBody{ReadCloser: r.Body}
+		r.Body = in
+		out := &recordedResponse{ResponseWriter: w}
+		h.ServeHTTP(out, r)
+		if out.status == 0 {
+			out.status = http.StatusOK
+		}
+		if err := v.check(r, in.read.Bytes(), out.status, w.Header(), out.body.Bytes()); err != nil {
+			t.Errorf("openapi document of %s: %s %.200s: %v", s, r.Method, r.URL.RequestURI(), err)
+		}
+	})
+}
+
+// recordedBody keeps what the handler reads of a request body.
+type recordedBody struct {
+	io.ReadCloser
+	read bytes.Buffer
+}
+
+func (b *recordedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	b.read.Write(p[:n])
+	return n, err
+}
+
+// recordedResponse keeps the status and body of an answer while writing it through.
+type recordedResponse struct {
+	http.ResponseWriter
+	status int
+	body   bytes.Buffer
+}
+
+func (w *recordedResponse) WriteHeader(status int) {
+	if w.status == 0 && status >= http.StatusOK {
+		w.status = status
+	}
+	w.ResponseWriter.WriteHeader(status)
+}
+
+func (w *recordedResponse) Write(p []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	w.body.Write(p)
+	return w.ResponseWriter.Write(p)
+}
+
+// Unwrap lets http.ResponseController reach the connection's writer.
+func (w *recordedResponse) Unwrap() http.ResponseWriter {
+	return w.ResponseWriter
+}
