@@ -38,6 +38,20 @@ func Handler(t T, s openapi.Service, h http.Handler) http.Handler {
 	})
 }
 
+// Exchange checks one exchange made with a service served some other way than through Handler (as its
+// main serves it, say): req, sent with reqBody, answered status with header and body. A mismatch fails
+// t as Handler's do.
+func Exchange(t T, s openapi.Service, req *http.Request, reqBody []byte, status int, header http.Header, body []byte) {
+	t.Helper()
+	v, err := validators[s]()
+	if err == nil {
+		err = v.check(req, reqBody, status, header, body)
+	}
+	if err != nil {
+		t.Errorf("openapi document of %s: %s %.200s: %v", s, req.Method, req.URL.RequestURI(), err)
+	}
+}
+
 // recordedBody keeps what the handler reads of a request body.
 type recordedBody struct {
 	io.ReadCloser

@@ -93,3 +93,26 @@ func TestHandlerChecksExchanges(t *testing.T) {
 		})
 	}
 }
+
+// TestExchangeChecksAnswer checks an exchange given in parts, as a test of a service served by its main
+// makes it: a 429 must carry Retry-After.
+func TestExchangeChecksAnswer(t *testing.T) {
+	t.Parallel()
+	body := `{"error":["rate limit exceeded"]}`
+	for name, c := range map[string]struct {
+		header http.Header
+		fails  bool
+	}{
+		"with_retry_after":    {http.Header{"Content-Type": {"application/json; charset=utf-8"}, "Retry-After": {"2"}}, false},
+		"without_retry_after": {http.Header{"Content-Type": {"application/json; charset=utf-8"}}, true},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			var f failures
+			req := httptest.NewRequest(http.MethodPost, "/event", strings.NewReader(validEvent))
+			req.Header.Set("Content-Type", "application/json")
+			openapitest.Exchange(&f, openapi.Ingestion, req, []byte(validEvent), http.StatusTooManyRequests, c.header, []byte(body))
+			require.Equal(t, c.fails, len(f.messages) == 1, "%q", f.messages)
+		})
+	}
+}
