@@ -25,10 +25,13 @@ func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
 	openapitest.RequireRoutes(t, openapi.Ingestion, routes)
 }
 
-// TestOpenAPIServed checks that GET /openapi.json answers ingestion's document.
+// TestOpenAPIServed checks that GET /openapi.json answers ingestion's document, and that GET /metrics,
+// which no other test of the package reads through newServer, answers as documented.
 func TestOpenAPIServed(t *testing.T) {
 	t.Parallel()
-	r := newServer(t).get(t, "/openapi.json")
+	srv := newServer(t)
+	require.Equal(t, http.StatusOK, srv.get(t, "/metrics").status)
+	r := srv.get(t, "/openapi.json")
 	require.Equal(t, http.StatusOK, r.status, "body: %s", r.body)
 	require.Equal(t, "application/json; charset=utf-8", r.header.Get("Content-Type"))
 	want, err := openapi.Document(openapi.Ingestion)

@@ -21,10 +21,13 @@ func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
 	openapitest.RequireRoutes(t, openapi.Reporting, routes)
 }
 
-// TestOpenAPIServed checks that GET /openapi.json answers reporting's document.
+// TestOpenAPIServed checks that GET /openapi.json answers reporting's document, and that GET /metrics,
+// which no other test of the package reads through newServer, answers as documented.
 func TestOpenAPIServed(t *testing.T) {
 	t.Parallel()
-	r := get(t, newServer(t), "/openapi.json", "")
+	url := newServer(t)
+	require.Equal(t, http.StatusOK, get(t, url, "/metrics", "").status)
+	r := get(t, url, "/openapi.json", "")
 	require.Equal(t, http.StatusOK, r.status, "body: %s", r.body)
 	require.Equal(t, "application/json; charset=utf-8", r.contentType)
 	want, err := openapi.Document(openapi.Reporting)
