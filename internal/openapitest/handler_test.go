@@ -52,6 +52,8 @@ func TestHandlerChecksExchanges(t *testing.T) {
 		{"accepted_event", "POST", "/event", "application/json", validEvent, answer(200, nil, accepted), ""},
 		{"event_without_content_type", "POST", "/event", "", validEvent, answer(200, nil, accepted), ""},
 		{"event_as_text_plain", "POST", "/event", "text/plain;charset=UTF-8", validEvent, answer(200, nil, accepted), ""},
+		{"lower_case_timestamp", "POST", "/event", "application/json", `{"site_id":"s","event_type":"x","path":"/","timestamp":"2025-11-12t19:30:01.5z"}`, answer(200, nil, accepted), ""},
+		{"timestamp_without_offset", "POST", "/event", "application/json", `{"site_id":"s","event_type":"x","path":"/","timestamp":"2025-11-12T19:30:01"}`, answer(200, nil, accepted), "refuses the request"},
 		{"invalid_event_refused", "POST", "/event", "application/json", `{"event_type":"x"}`, answer(400, nil, seedError), ""},
 		{"invalid_event_accepted", "POST", "/event", "application/json", `{"event_type":"x"}`, answer(200, nil, accepted), "refuses the request, yet it was answered 200"},
 		{"wrong_type_accepted", "POST", "/event", "application/json", `{"site_id":"s","event_type":"x","path":"/","user_id":7}`, answer(200, nil, accepted), "refuses the request"},
