@@ -2,8 +2,10 @@ package openapitest
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net/http"
+	"sync"
 
 	"github.com/analytics-pipeline/analytics/internal/openapi"
 )
@@ -12,11 +14,15 @@ import (
 type T interface {
 	Helper()
 	Errorf(format string, args ...any)
+	Cleanup(func())
 }
 
 // Handler returns h checking each exchange against service's document: a request that does not match
 // must be refused with a 4xx, and every answer must match. A mismatch fails t, naming the request.
-// The handler sees the request and writes its answer as it would unwrapped.
+// The handler sees the request and writes its answer as it would unwrapped. An exchange is checked
+// after its answer has been written, beside the next requests, so that checking (about 1 ms, 5 ms with
+// -race) does not slow a test's requests down; t's cleanup waits for the checks, so register it before
+// the server's own cleanup (httptest.NewServer(Handler(t, …)) then t.Cleanup(srv.Close) does).
 func Handler(t T, s openapi.Service, h http.Handler) http.Handler {
 	t.Helper()
 	v, err := validators[s]()
@@ -24,6 +30,8 @@ func Handler(t T, s openapi.Service, h http.Handler) http.Handler {
 		t.Errorf("openapitest: %v", err)
 		return h
 	}
+	var checks sync.WaitGroup
+	t.Cleanup(checks.Wait)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		in := &recordedBody{ReadCloser: r.Body}
 		r.Body = in
@@ -32,9 +40,12 @@ func Handler(t T, s openapi.Service, h http.Handler) http.Handler {
 		if out.status == 0 {
 			out.status = http.StatusOK
 		}
-		if err := v.check(r, in.read.Bytes(), out.status, w.Header(), out.body.Bytes()); err != nil {
-			t.Errorf("openapi document of %s: %s %.200s: %v", s, r.Method, r.URL.RequestURI(), err)
-		}
+		req, header := r.Clone(context.Background()), w.Header().Clone()
+		checks.Go(func() {
+			if err := v.check(req, in.read.Bytes(), out.status, header, out.body.Bytes()); err != nil {
+				t.Errorf("openapi document of %s: %s %.200s: %v", s, req.Method, req.URL.RequestURI(), err)
+			}
+		})
 	})
 }
 

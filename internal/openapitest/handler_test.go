@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -15,12 +16,32 @@ import (
 )
 
 // failures records what Handler reports instead of failing the test.
-type failures struct{ messages []string }
+type failures struct {
+	mu       sync.Mutex
+	messages []string
+	cleanups []func()
+}
 
 func (f *failures) Helper() {}
 
 func (f *failures) Errorf(format string, args ...any) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
 	f.messages = append(f.messages, fmt.Sprintf(format, args...))
+}
+
+func (f *failures) Cleanup(fn func()) {
+	f.cleanups = append(f.cleanups, fn)
+}
+
+// done runs the cleanups, as a test's end does, and returns the failures.
+func (f *failures) done() []string {
+	for i := len(f.cleanups) - 1; i >= 0; i-- {
+		f.cleanups[i]()
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.messages
 }
 
 // answer returns a handler that drains the request body and answers status with header and body.
@@ -84,14 +105,15 @@ func TestHandlerChecksExchanges(t *testing.T) {
 			require.NoError(t, err)
 			_, _ = io.Copy(io.Discard, res.Body)
 			res.Body.Close()
-			srv.Close() // waits for the handler, and so for its check
-			t.Log(f.messages)
+			srv.Close()
+			messages := f.done()
+			t.Log(messages)
 			if c.want == "" {
-				require.Empty(t, f.messages)
+				require.Empty(t, messages)
 				return
 			}
-			require.Len(t, f.messages, 1)
-			require.Contains(t, f.messages[0], c.want)
+			require.Len(t, messages, 1)
+			require.Contains(t, messages[0], c.want)
 		})
 	}
 }
@@ -114,7 +136,8 @@ func TestExchangeChecksAnswer(t *testing.T) {
 			req := httptest.NewRequest(http.MethodPost, "/event", strings.NewReader(validEvent))
 			req.Header.Set("Content-Type", "application/json")
 			openapitest.Exchange(&f, openapi.Ingestion, req, []byte(validEvent), http.StatusTooManyRequests, c.header, []byte(body))
-			require.Equal(t, c.fails, len(f.messages) == 1, "%q", f.messages)
+			messages := f.done()
+			require.Equal(t, c.fails, len(messages) == 1, "%q", messages)
 		})
 	}
 }
