@@ -42,8 +42,8 @@ func Source() []byte {
 	return bytes.Clone(document)
 }
 
-// Document returns the document of service s: the operations tagged with s, the tags they carry, and
-// every component. An operation that no service's tag names yet (POST /api/v2/query until reporting
+// Document returns the document of service s: the operations tagged with s, the tags they carry but
+// other services' names, and every component. An operation that no service's tag names yet (POST /api/v2/query until reporting
 // serves it) is in Source only.
 func Document(s Service) ([]byte, error) {
 	var doc map[string]any
@@ -58,8 +58,9 @@ func Document(s Service) ([]byte, error) {
 		}
 	}
 	doc["tags"] = slices.DeleteFunc(anySlice(doc["tags"]), func(t any) bool {
-		tag, _ := t.(map[string]any)
-		return !used[tag["name"]]
+		name, _ := t.(map[string]any)["name"].(string)
+		other := name != string(s) && slices.Contains(Services, Service(name))
+		return !used[name] || other
 	})
 	b, err := json.Marshal(doc)
 	if err != nil {
