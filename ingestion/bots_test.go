@@ -11,6 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/analytics-pipeline/analytics/ingestion"
+	"github.com/analytics-pipeline/analytics/internal/openapi"
+	"github.com/analytics-pipeline/analytics/internal/openapitest"
 	"github.com/analytics-pipeline/analytics/internal/testenv"
 	"github.com/analytics-pipeline/analytics/messaging"
 )
@@ -29,7 +31,7 @@ func botServer(t *testing.T, cfg ingestion.BotConfig) (server, *ingestion.API) {
 	api := ingestion.NewAPI(messaging.NewRedisPublisher(client, msgCfg.PublishTimeout), msgCfg.Stream, nil, slog.New(slog.DiscardHandler))
 	t.Cleanup(api.Close)
 	require.NoError(t, api.FilterBots(cfg))
-	srv := httptest.NewServer(api.Routes())
+	srv := httptest.NewServer(openapitest.Handler(t, openapi.Ingestion, api.Routes()))
 	t.Cleanup(srv.Close)
 	return server{url: srv.URL, stream: msgCfg.Stream, redis: client}, api
 }

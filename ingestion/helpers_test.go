@@ -19,6 +19,8 @@ import (
 
 	"github.com/analytics-pipeline/analytics/event"
 	"github.com/analytics-pipeline/analytics/ingestion"
+	"github.com/analytics-pipeline/analytics/internal/openapi"
+	"github.com/analytics-pipeline/analytics/internal/openapitest"
 	"github.com/analytics-pipeline/analytics/internal/testenv"
 	"github.com/analytics-pipeline/analytics/messaging"
 )
@@ -73,7 +75,7 @@ func serve(t *testing.T, cfg messaging.Config, client *redis.Client) string {
 	t.Helper()
 	ready := func(ctx context.Context) error { return messaging.PingRedis(ctx, client) }
 	api := ingestion.NewAPI(messaging.NewRedisPublisher(client, cfg.PublishTimeout), cfg.Stream, ready, slog.New(slog.DiscardHandler))
-	srv := httptest.NewServer(api.Routes())
+	srv := httptest.NewServer(openapitest.Handler(t, openapi.Ingestion, api.Routes()))
 	t.Cleanup(srv.Close)
 	return srv.URL
 }

@@ -12,6 +12,8 @@ import (
 
 	"github.com/analytics-pipeline/analytics/event"
 	"github.com/analytics-pipeline/analytics/ingestion"
+	"github.com/analytics-pipeline/analytics/internal/openapi"
+	"github.com/analytics-pipeline/analytics/internal/openapitest"
 	"github.com/analytics-pipeline/analytics/messaging"
 )
 
@@ -31,7 +33,7 @@ func newKafkaServer(t *testing.T, cfg messaging.Config) kafkaServer {
 	gate := newGatedPublisher(broker.Publisher())
 	api := ingestion.NewAPI(gate, broker.Topic(), broker.Ready, slog.New(slog.DiscardHandler))
 	t.Cleanup(api.Close)
-	srv := httptest.NewServer(api.Routes())
+	srv := httptest.NewServer(openapitest.Handler(t, openapi.Ingestion, api.Routes()))
 	t.Cleanup(srv.Close)
 	return kafkaServer{url: srv.URL, cfg: cfg, api: api, gate: gate}
 }

@@ -15,6 +15,8 @@ import (
 
 	"github.com/analytics-pipeline/analytics/event"
 	"github.com/analytics-pipeline/analytics/ingestion"
+	"github.com/analytics-pipeline/analytics/internal/openapi"
+	"github.com/analytics-pipeline/analytics/internal/openapitest"
 	"github.com/analytics-pipeline/analytics/messaging"
 )
 
@@ -65,7 +67,7 @@ func TestPackerKeysMessagesBySiteForKeyedBrokers(t *testing.T) {
 			}
 			api := ingestion.NewAPI(pub, "events", func(context.Context) error { return nil }, slog.New(slog.DiscardHandler))
 			t.Cleanup(api.Close)
-			srv := httptest.NewServer(api.Routes())
+			srv := httptest.NewServer(openapitest.Handler(t, openapi.Ingestion, api.Routes()))
 			t.Cleanup(srv.Close)
 
 			resp, err := http.Post(srv.URL+"/events", "application/json", strings.NewReader(body))

@@ -14,6 +14,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/analytics-pipeline/analytics/ingestion"
+	"github.com/analytics-pipeline/analytics/internal/openapi"
+	"github.com/analytics-pipeline/analytics/internal/openapitest"
 	"github.com/analytics-pipeline/analytics/internal/testenv"
 	"github.com/analytics-pipeline/analytics/messaging"
 )
@@ -57,7 +59,7 @@ func TestErrorLineCarriesRequestID(t *testing.T) {
 	ready := func(ctx context.Context) error { return messaging.PingRedis(ctx, client) }
 	api := ingestion.NewAPI(messaging.NewRedisPublisher(client, cfg.PublishTimeout), cfg.Stream, ready, log)
 	t.Cleanup(api.Close)
-	srv := httptest.NewServer(api.Routes())
+	srv := httptest.NewServer(openapitest.Handler(t, openapi.Ingestion, api.Routes()))
 	t.Cleanup(srv.Close)
 
 	cases := []struct {

@@ -14,6 +14,8 @@ import (
 
 	"github.com/analytics-pipeline/analytics/event"
 	"github.com/analytics-pipeline/analytics/ingestion"
+	"github.com/analytics-pipeline/analytics/internal/openapi"
+	"github.com/analytics-pipeline/analytics/internal/openapitest"
 	"github.com/analytics-pipeline/analytics/internal/testenv"
 	"github.com/analytics-pipeline/analytics/messaging"
 )
@@ -69,7 +71,7 @@ func TestPacksStayWithinTheMessageLimits(t *testing.T) {
 			gate := newGatedPublisher(messaging.NewRedisPublisher(client, cfg.PublishTimeout))
 			api := ingestion.NewAPI(gate, cfg.Stream, func(context.Context) error { return nil }, slog.New(slog.DiscardHandler))
 			t.Cleanup(api.Close)
-			srv := httptest.NewServer(api.Routes())
+			srv := httptest.NewServer(openapitest.Handler(t, openapi.Ingestion, api.Routes()))
 			t.Cleanup(srv.Close)
 
 			first, answers := packTogether(t, srv.URL, api, gate, eventJSON(nil), tc.requests)

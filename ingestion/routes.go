@@ -8,6 +8,7 @@ import (
 	"github.com/analytics-pipeline/analytics/internal/clientip"
 	"github.com/analytics-pipeline/analytics/internal/httpapi"
 	"github.com/analytics-pipeline/analytics/internal/metrics"
+	"github.com/analytics-pipeline/analytics/internal/openapi"
 )
 
 // Routes returns the ingestion HTTP API, GET /metrics included, every request counted and timed by route;
@@ -24,5 +25,6 @@ func (a *API) Routes() http.Handler {
 	r.Post("/event", a.postEvent)
 	r.Post("/events", a.postEvents)
 	r.Method(http.MethodGet, "/metrics", metrics.Handler(a.registry))
+	r.Method(http.MethodGet, "/openapi.json", openapi.Handler(openapi.Ingestion))
 	return r
 }

@@ -17,6 +17,8 @@ import (
 
 	"github.com/analytics-pipeline/analytics/ingestion"
 	"github.com/analytics-pipeline/analytics/internal/clientip"
+	"github.com/analytics-pipeline/analytics/internal/openapi"
+	"github.com/analytics-pipeline/analytics/internal/openapitest"
 	"github.com/analytics-pipeline/analytics/internal/testenv"
 	"github.com/analytics-pipeline/analytics/messaging"
 )
@@ -115,7 +117,7 @@ func newVisitorServer(t *testing.T, now func() time.Time, log *slog.Logger) visi
 	api.TrustProxies(trusted)
 	visitors := ingestion.NewVisitors(through, now, log)
 	api.IdentifyVisitors(visitors)
-	srv := httptest.NewServer(api.Routes())
+	srv := httptest.NewServer(openapitest.Handler(t, openapi.Ingestion, api.Routes()))
 	t.Cleanup(srv.Close)
 	return visitorServer{server: server{url: srv.URL, stream: cfg.Stream, redis: client}, pool: direct, proxy: proxy, visitors: visitors}
 }

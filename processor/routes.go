@@ -8,6 +8,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/analytics-pipeline/analytics/internal/httpapi"
+	"github.com/analytics-pipeline/analytics/internal/openapi"
 )
 
 // MetricsRoutes returns the processor's HTTP API, on METRICS_PORT: GET /metrics, what reg gathers in
@@ -20,5 +21,6 @@ func MetricsRoutes(reg *prometheus.Registry) http.Handler {
 	r.Get("/health", httpapi.Health)
 	// A collector that fails leaves its metrics out; the rest of the scrape still answers.
 	r.Method(http.MethodGet, "/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{Registry: reg, ErrorHandling: promhttp.ContinueOnError}))
+	r.Method(http.MethodGet, "/openapi.json", openapi.Handler(openapi.Processor))
 	return r
 }

@@ -15,6 +15,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/analytics-pipeline/analytics/event"
+	"github.com/analytics-pipeline/analytics/internal/openapi"
+	"github.com/analytics-pipeline/analytics/internal/openapitest"
 	"github.com/analytics-pipeline/analytics/internal/testenv"
 )
 
@@ -340,7 +342,7 @@ func TestPostgresDown(t *testing.T) {
 	pool, err := pgxpool.New(context.Background(), testenv.DatabaseURL(t))
 	require.NoError(t, err)
 	pool.Close()
-	srv := httptest.NewServer(handler(pool))
+	srv := httptest.NewServer(openapitest.Handler(t, openapi.Reporting, handler(pool)))
 	t.Cleanup(srv.Close)
 
 	t.Run("ready_answers_503", func(t *testing.T) {

@@ -16,6 +16,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/analytics-pipeline/analytics/event"
+	"github.com/analytics-pipeline/analytics/internal/openapi"
+	"github.com/analytics-pipeline/analytics/internal/openapitest"
 	"github.com/analytics-pipeline/analytics/internal/testenv"
 	"github.com/analytics-pipeline/analytics/processor"
 	"github.com/analytics-pipeline/analytics/reporting"
@@ -71,7 +73,7 @@ func startCachedServerListening(t testing.TB, pool *pgxpool.Pool, cfg *pgx.ConnC
 		cancel()
 		<-done
 	})
-	srv := httptest.NewServer(reporting.NewAPI(stats, s.cache, pool.Ping, log).Routes())
+	srv := httptest.NewServer(openapitest.Handler(t, openapi.Reporting, reporting.NewAPI(stats, s.cache, pool.Ping, log).Routes()))
 	t.Cleanup(srv.Close)
 	s.url = srv.URL
 	require.Eventually(t, s.cache.Listening, 10*time.Second, 5*time.Millisecond, "the cache never listened")

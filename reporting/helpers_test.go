@@ -15,6 +15,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/analytics-pipeline/analytics/event"
+	"github.com/analytics-pipeline/analytics/internal/openapi"
+	"github.com/analytics-pipeline/analytics/internal/openapitest"
 	"github.com/analytics-pipeline/analytics/internal/testenv"
 	"github.com/analytics-pipeline/analytics/processor"
 	"github.com/analytics-pipeline/analytics/reporting"
@@ -33,7 +35,7 @@ func newServer(t *testing.T, events ...event.Event) string {
 		_, err := processor.NewStore(pool).Apply(context.Background(), events)
 		require.NoError(t, err)
 	}
-	srv := httptest.NewServer(handler(pool))
+	srv := httptest.NewServer(openapitest.Handler(t, openapi.Reporting, handler(pool)))
 	t.Cleanup(srv.Close)
 	return srv.URL
 }

@@ -14,6 +14,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/require"
 
+	"github.com/analytics-pipeline/analytics/internal/openapi"
+	"github.com/analytics-pipeline/analytics/internal/openapitest"
 	"github.com/analytics-pipeline/analytics/internal/testenv"
 	"github.com/analytics-pipeline/analytics/reporting"
 )
@@ -39,7 +41,7 @@ func TestErrorLineCarriesRequestID(t *testing.T) {
 	pool.Close()
 	logs := &lockedBuffer{}
 	log := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	srv := httptest.NewServer(reporting.NewAPI(reporting.NewStore(pool), nil, pool.Ping, log).Routes())
+	srv := httptest.NewServer(openapitest.Handler(t, openapi.Reporting, reporting.NewAPI(reporting.NewStore(pool), nil, pool.Ping, log).Routes()))
 	t.Cleanup(srv.Close)
 
 	req, err := http.NewRequest(http.MethodGet, srv.URL+"/stats?site_id=s&date=2025-11-12&token=query-secret", nil)

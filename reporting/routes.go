@@ -7,6 +7,7 @@ import (
 
 	"github.com/analytics-pipeline/analytics/internal/httpapi"
 	"github.com/analytics-pipeline/analytics/internal/metrics"
+	"github.com/analytics-pipeline/analytics/internal/openapi"
 )
 
 // Routes returns the reporting HTTP API, GET /metrics included, every request counted and timed by route.
@@ -19,5 +20,6 @@ func (a *API) Routes() http.Handler {
 	r.Get("/ready", httpapi.Ready("postgres", a.ready))
 	r.Get("/stats", a.getStats)
 	r.Method(http.MethodGet, "/metrics", metrics.Handler(a.registry))
+	r.Method(http.MethodGet, "/openapi.json", openapi.Handler(openapi.Reporting))
 	return r
 }
