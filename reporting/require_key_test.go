@@ -11,6 +11,8 @@ import (
 
 	"github.com/analytics-pipeline/analytics/event"
 	"github.com/analytics-pipeline/analytics/internal/apikeys"
+	"github.com/analytics-pipeline/analytics/internal/openapi"
+	"github.com/analytics-pipeline/analytics/internal/openapitest"
 	"github.com/analytics-pipeline/analytics/internal/sites"
 	"github.com/analytics-pipeline/analytics/internal/testenv"
 	"github.com/analytics-pipeline/analytics/projections"
@@ -53,6 +55,7 @@ func getAuthorized(t *testing.T, url, rawQuery, authorization string) (response,
 	defer res.Body.Close()
 	body, err := io.ReadAll(res.Body)
 	require.NoError(t, err)
+	openapitest.Exchange(t, openapi.Reporting, req, nil, res.StatusCode, res.Header, body)
 	return response{status: res.StatusCode, contentType: res.Header.Get("Content-Type"), body: body}, res.Header
 }
 
