@@ -15,7 +15,7 @@ import (
 // beforeAPIKeys is the last schema version without api_keys and sites.public.
 const beforeAPIKeys = 9
 
-// 00011 adds api_keys, which keeps a key's hash only, and makes every existing site private; down drops
+// 00010 adds api_keys, which keeps a key's hash only, and makes every existing site private; down drops
 // both again and keeps the sites.
 func TestAPIKeys(t *testing.T) {
 	t.Parallel()

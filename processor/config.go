@@ -40,14 +40,6 @@ type Config struct {
 	// RetentionBatchSize bounds the raw events one retention transaction deletes.
 	RetentionBatchSize int `env:"RETENTION_BATCH_SIZE" envDefault:"5000"`
 
-	// ProjectChunk is how many queued events the projector advances visits and hourly_visitors from in
-	// one transaction (projections.Project): larger chunks cost less per event and hold the projector
-	// lock longer.
-	ProjectChunk int `env:"PROJECT_CHUNK" envDefault:"20000"`
-	// ProjectInterval is how long the projector waits once the queue is empty before it looks again: how
-	// long, at most, visits and hourly_visitors trail the daily tables when the processors keep up.
-	ProjectInterval time.Duration `env:"PROJECT_INTERVAL" envDefault:"100ms"`
-
 	// MetricsPort is the port of the processor's GET /metrics and GET /health (Run); 0 picks a free port,
 	// which the log names, and is what a config built in code gets.
 	MetricsPort int `env:"METRICS_PORT" envDefault:"9464" zero:"valid"`
@@ -74,8 +66,6 @@ func (c Config) Validate() error {
 		return errors.New("RAW_EVENTS_RETENTION must not be negative (0 keeps raw events forever)")
 	case c.RetentionInterval <= 0 || c.RetentionBatchSize < 1:
 		return errors.New("RETENTION_INTERVAL and RETENTION_BATCH_SIZE must be positive")
-	case c.ProjectChunk < 1 || c.ProjectInterval <= 0:
-		return errors.New("PROJECT_CHUNK and PROJECT_INTERVAL must be positive")
 	case c.MetricsPort < 0 || c.MetricsPort > 65535:
 		return fmt.Errorf("METRICS_PORT=%d: not a port", c.MetricsPort)
 	}

@@ -26,10 +26,6 @@ type batchMetrics struct {
 	events    prometheus.Histogram
 	commit    prometheus.Histogram
 	projected prometheus.Counter
-	// chunk and visited are the projector's: the time of each chunk it commits, and the events it
-	// advanced visits and hourly_visitors from.
-	chunk   prometheus.Histogram
-	visited prometheus.Counter
 }
 
 // newBatchMetrics returns the batch metrics, registered in reg unless it is nil.
@@ -43,16 +39,11 @@ func newBatchMetrics(reg prometheus.Registerer) (*batchMetrics, error) {
 			Buckets: prometheus.ExponentialBuckets(0.001, 2, 15)}),
 		projected: prometheus.NewCounter(prometheus.CounterOpts{Name: "processor_events_projected_total",
 			Help: "Events newly stored and counted in the projections (an event_id already stored is not)."}),
-		chunk: prometheus.NewHistogram(prometheus.HistogramOpts{Name: "processor_projector_chunk_duration_seconds",
-			Help:    "Time to project and commit one chunk of queued events into visits and hourly_visitors.",
-			Buckets: prometheus.ExponentialBuckets(0.001, 2, 15)}),
-		visited: prometheus.NewCounter(prometheus.CounterOpts{Name: "processor_projector_events_total",
-			Help: "Queued events this processor's projector advanced visits and hourly_visitors from."}),
 	}
 	if reg == nil {
 		return m, nil
 	}
-	for _, c := range []prometheus.Collector{m.events, m.commit, m.projected, m.chunk, m.visited} {
+	for _, c := range []prometheus.Collector{m.events, m.commit, m.projected} {
 		if err := reg.Register(c); err != nil {
 			return nil, fmt.Errorf("register processor metrics: %w", err)
 		}

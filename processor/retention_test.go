@@ -23,8 +23,8 @@ import (
 // projectionTables are every table the processor projects events into.
 var projectionTables = []string{"daily_aggregates", "daily_event_types", "daily_path_views", "daily_unique_users"}
 
-// projectionRows returns every row of every projection table, as text, in a stable order.
-func projectionRows(t *testing.T, pool *pgxpool.Pool) map[string][]string {
+// projections returns every row of every projection table, as text, in a stable order.
+func projections(t *testing.T, pool *pgxpool.Pool) map[string][]string {
 	t.Helper()
 	all := map[string][]string{}
 	for _, table := range projectionTables {
@@ -78,7 +78,7 @@ func TestRetentionRemovesOnlyOldRawEventsAndNoProjection(t *testing.T) {
 	seed(t, pool, "old", 2500, "2026-02-07T11:59:59Z")
 	edge := seed(t, pool, "edge", 3, "2026-02-08T12:00:00Z")
 	recent := seed(t, pool, "recent", 700, "2026-03-10T11:00:00Z")
-	before := projectionRows(t, pool)
+	before := projections(t, pool)
 
 	deleted, err := processor.NewRetention(pool, 30*24*time.Hour, 300).Run(context.Background(), now)
 	require.NoError(t, err)
@@ -87,7 +87,7 @@ func TestRetentionRemovesOnlyOldRawEventsAndNoProjection(t *testing.T) {
 	require.Empty(t, rawIDs(t, pool, "old"))
 	require.Equal(t, edge, rawIDs(t, pool, "edge"), "an event exactly 30 days old is kept")
 	require.Equal(t, recent, rawIDs(t, pool, "recent"))
-	require.Equal(t, before, projectionRows(t, pool), "every projection row unchanged")
+	require.Equal(t, before, projections(t, pool), "every projection row unchanged")
 
 	deleted, err = processor.NewRetention(pool, 30*24*time.Hour, 300).Run(context.Background(), now)
 	require.NoError(t, err)
@@ -168,7 +168,7 @@ func TestRetentionWhileEventsFlow(t *testing.T) {
 	require.NoError(t, err)
 	t.Cleanup(pool.Close)
 	seed(t, pool, "old", 20000, "2025-11-12T10:00:00Z")
-	oldDays := projectionRows(t, pool)
+	oldDays := projections(t, pool)
 
 	client := testenv.RedisClient(t, msgCfg)
 	publisher := messaging.NewRedisPublisher(client, time.Second)
@@ -222,7 +222,7 @@ func TestRetentionWhileEventsFlow(t *testing.T) {
 	got := readDay(t, pool, "new", today.Format(time.DateOnly))
 	require.Equal(t, int64(entries), got.views, "every new event counted once")
 	require.Equal(t, int64(7), got.users)
-	after := projectionRows(t, pool)
+	after := projections(t, pool)
 	for table, rows := range oldDays {
 		var kept []string
 		for _, row := range after[table] {

@@ -149,7 +149,6 @@ func (p *Processor) Run(ctx context.Context) error {
 	wg.Go(func() { batcher.Run(batchCtx) })
 	wg.Go(func() { reportQueue(ctx, cfg.StatusInterval, p.broker, log) })
 	wg.Go(func() { p.broker.KeepTrimmed(ctx) })
-	wg.Go(func() { keepProjected(ctx, pool, cfg.ProjectChunk, cfg.ProjectInterval, measured, log) })
 	if cfg.RawEventsRetention > 0 {
 		retention := NewRetention(pool, cfg.RawEventsRetention, cfg.RetentionBatchSize)
 		wg.Go(func() { keepRetained(ctx, retention, cfg.RetentionInterval, log) })

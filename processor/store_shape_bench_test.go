@@ -12,7 +12,6 @@ import (
 	"github.com/analytics-pipeline/analytics/event"
 	"github.com/analytics-pipeline/analytics/internal/testenv"
 	"github.com/analytics-pipeline/analytics/processor"
-	"github.com/analytics-pipeline/analytics/projections"
 )
 
 // benchShape is the i-th event of cmd/bench (internal/bench/bodies.go): 100 sites, 1,000 paths, 50,000
@@ -72,34 +71,6 @@ func BenchmarkApplyBenchShape(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.ReportMetric(float64(next.Load())/b.Elapsed().Seconds(), "events/s")
-		})
-	}
-}
-
-// BenchmarkProjectBenchShape measures the projector on the bench's events: events per second that
-// projections.Drain advances visits and hourly_visitors by, in chunks of chunk events, from a queue that
-// Apply filled (untimed) with b.N batches of 1,000.
-func BenchmarkProjectBenchShape(b *testing.B) {
-	for _, chunk := range []int{2000, 20000} {
-		b.Run(fmt.Sprintf("chunk_%d", chunk), func(b *testing.B) {
-			pool := testenv.Database(b)
-			store := processor.NewStore(pool)
-			for n := range b.N {
-				batch := make([]event.Event, 1000)
-				for i := range batch {
-					batch[i] = benchShape(n*1000 + i)
-				}
-				if _, err := store.Apply(context.Background(), batch); err != nil {
-					b.Fatal(err)
-				}
-			}
-			b.ResetTimer()
-			projected, err := projections.Drain(context.Background(), pool, chunk)
-			b.StopTimer()
-			if err != nil {
-				b.Fatal(err)
-			}
-			b.ReportMetric(float64(projected)/b.Elapsed().Seconds(), "events/s")
 		})
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"github.com/analytics-pipeline/analytics/event"
 	"github.com/analytics-pipeline/analytics/internal/testenv"
 	"github.com/analytics-pipeline/analytics/processor"
-	"github.com/analytics-pipeline/analytics/projections"
 )
 
 // The processor counts an event on its date in the site's time zone, and merges a visitor's events into
@@ -31,8 +30,6 @@ func TestApplyCountsLocalDaysAndVisits(t *testing.T) {
 
 	require.Equal(t, int64(2), readDay(t, pool, "s", "2025-11-12").views)
 	require.Equal(t, int64(1), readDay(t, pool, "s", "2025-11-13").views)
-	_, err = projections.Drain(ctx, pool, 1000)
-	require.NoError(t, err)
 	var visits, pageviews int64
 	var entry, exit string
 	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) OVER (), pageviews, entry_page, exit_page FROM visits WHERE site_id = 's'`).

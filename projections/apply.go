@@ -14,19 +14,25 @@ import (
 )
 
 // DB sends a batch of statements in one round trip: a *pgxpool.Pool or *pgx.Conn (the batch is then its
-// own implicit transaction) or a pgx.Tx.
+// own implicit transaction) or a pgx.Tx. In a pgx.Tx, call Apply at most once: the merge statement finds
+// the batch's new events as those of its keys inserted by the current transaction, so a second call in
+// the same transaction would count again the events of the first that it repeats.
 type DB interface {
 	SendBatch(ctx context.Context, b *pgx.Batch) pgx.BatchResults
 }
 
-// Apply stores events, counting each (site_id, event_id) at most once ever, advances the daily tables
-// from the ones that are new and queues those for the projector (Project), which advances visits and
-// hourly_visitors; a bot's event (Bot) is stored but counted in no projection. An event without a
-// VisitorID gets visitor.Of. It returns how many events were new and counted.
+// Apply stores events and advances every projection from the ones that are new, counting each
+// (site_id, event_id) at most once ever; a bot's event (Bot) is stored but counted in no projection. An
+// event without a VisitorID gets visitor.Of. It returns how many events were new and projected.
 //
-// It is one round trip, one transaction of two statements: the write stripes of the batch's sites,
-// shared, which only a rebuild waits for (sharedLockSQL), then the write (applySQL). Concurrent writers
-// of a site wait for each other only for the daily rows both increment.
+// It is one round trip, one transaction of four statements: the write stripes of the batch's sites,
+// shared, which only a rebuild waits for (sharedLockSQL); the raw events and hourly_visitors (applySQL),
+// which writers of the same sites run at once; the merge stripes of the sites, exclusive (lockSQL with
+// MergeLockNamespace); and the daily tables and the visits merge of the new events (visitsSQL), whose
+// snapshot holds every merge of those sites committed before. So the projections end up the same
+// whatever the order, the batching, the duplication or the concurrency of the deliveries, and concurrent
+// writers of a site wait for each other only for the last statement and for the hourly_visitors rows both
+// increment.
 func Apply(ctx context.Context, db DB, events []event.Event) (int, error) {
 	if len(events) == 0 {
 		return 0, nil
@@ -35,14 +41,23 @@ func Apply(ctx context.Context, db DB, events []event.Event) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("apply %d events: %w", len(events), err)
 	}
+	sites := cols.distinctSites()
+	ids, idSites := cols.distinctKeys()
 	batch := &pgx.Batch{}
-	batch.Queue(sharedLockSQL, LockNamespace, cols.distinctSites())
+	batch.Queue(sharedLockSQL, LockNamespace, sites)
 	batch.Queue(applySQL, cols.args()...)
+	batch.Queue(lockSQL, MergeLockNamespace, sites)
+	batch.Queue(visitsSQL, ids, idSites)
 	results := db.SendBatch(ctx, batch)
 	_, err = results.Exec()
-	var counted int
+	var projected int
 	if err == nil {
-		err = results.QueryRow().Scan(&counted)
+		err = results.QueryRow().Scan(&projected)
+	}
+	for range 2 {
+		if err == nil {
+			_, err = results.Exec()
+		}
 	}
 	if closeErr := results.Close(); err == nil {
 		err = closeErr
@@ -50,7 +65,7 @@ func Apply(ctx context.Context, db DB, events []event.Event) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("apply %d events: %w", len(events), err)
 	}
-	return counted, nil
+	return projected, nil
 }
 
 // columns holds the events column by column, as the statement's arrays.
@@ -100,6 +115,22 @@ func (c *columns) distinctSites() []string {
 	sites := slices.Clone(c.sites)
 	slices.Sort(sites)
 	return slices.Compact(sites)
+}
+
+// distinctKeys returns each (event id, site id) pair of the batch once, as two columns.
+func (c *columns) distinctKeys() (ids, sites []string) {
+	type key struct{ id, site string }
+	seen := make(map[key]struct{}, len(c.ids))
+	ids, sites = make([]string, 0, len(c.ids)), make([]string, 0, len(c.ids))
+	for i, id := range c.ids {
+		k := key{id, c.sites[i]}
+		if _, ok := seen[k]; ok {
+			continue
+		}
+		seen[k] = struct{}{}
+		ids, sites = append(ids, id), append(sites, c.sites[i])
+	}
+	return ids, sites
 }
 
 func (c *columns) args() []any {

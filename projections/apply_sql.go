@@ -1,11 +1,13 @@
 package projections
 
-// applySQL inserts the events whose (site_id, event_id) is new, queues those that are not bots' (is_bot)
-// for the projector (projection_queue, see Project), and advances the daily tables (daily_unique_users,
-// daily_aggregates, daily_event_types, daily_path_views) from them, in the site's time zone, each with
-// one row per key per batch (aggregated first, so that an upsert touches a row once). It returns how many
-// new events were not bots'. Inserts and upserts are ordered by key, so concurrent writers take row locks
-// in the same order and do not deadlock.
+// applySQL inserts the events whose (site_id, event_id) is new and advances hourly_visitors from exactly
+// those rows that are not bots' (is_bot), aggregated first so that the upsert touches a row once. It
+// returns how many new events were not bots'. Writers of the same site run it at once: it holds the
+// sites' write stripes only shared (sharedLockSQL, against a rebuild), and both statements touch rows in
+// key order, so two writers that need the same row wait for each other's commit without deadlocking.
+// visitsSQL, after the merge stripes, then advances the daily tables and visits from the same events:
+// their rows (a site-day's totals, its paths) are the ones every concurrent batch of the site
+// increments, so incrementing them here would make the next writer wait for this one's commit from here on.
 const applySQL = `
 WITH incoming AS (
     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::timestamptz[], $7::boolean[],
@@ -25,42 +27,25 @@ WITH incoming AS (
     FROM incoming
     ORDER BY event_id, site_id
     ON CONFLICT (site_id, event_id) DO NOTHING
-    RETURNING site_id, event_id, event_type, path, user_id, occurred_at, is_bot
+    RETURNING site_id, event_type, path, user_id, occurred_at, is_bot, visitor_id, hostname, props
 ), counted AS (
-    SELECT i.site_id, i.event_id, i.event_type, i.path, i.user_id,
-        (i.occurred_at AT TIME ZONE coalesce(s.time_zone, 'UTC'))::date AS day
+    SELECT i.*, i.occurred_at AT TIME ZONE coalesce(s.time_zone, 'UTC') AS local_at
     FROM inserted i LEFT JOIN sites s ON s.site_id = i.site_id
     WHERE NOT i.is_bot
-), queued AS (
-    INSERT INTO projection_queue (site_id, event_id) SELECT site_id, event_id FROM counted
-), new_users AS (
-    INSERT INTO daily_unique_users (site_id, day, user_id)
-    SELECT DISTINCT site_id, day, user_id FROM counted WHERE user_id IS NOT NULL
-    ORDER BY 1, 2, 3
-    ON CONFLICT DO NOTHING
-    RETURNING site_id, day
-), user_counts AS (
-    SELECT site_id, day, count(*) AS users FROM new_users GROUP BY 1, 2
-), day_counts AS (
-    SELECT site_id, day, count(*) FILTER (WHERE event_type = 'page_view') AS views, count(*) AS events
-    FROM counted GROUP BY 1, 2
-), aggregates AS (
-    INSERT INTO daily_aggregates AS a (site_id, day, total_views, total_events, unique_users)
-    SELECT d.site_id, d.day, d.views, d.events, coalesce(u.users, 0)
-    FROM day_counts d LEFT JOIN user_counts u USING (site_id, day)
-    ORDER BY 1, 2
-    ON CONFLICT (site_id, day) DO UPDATE SET
-        total_views = a.total_views + EXCLUDED.total_views,
-        total_events = a.total_events + EXCLUDED.total_events,
-        unique_users = a.unique_users + EXCLUDED.unique_users
-), types AS (
-    INSERT INTO daily_event_types AS t (site_id, day, event_type, events)
-    SELECT site_id, day, event_type, count(*) FROM counted GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-    ON CONFLICT (site_id, day, event_type) DO UPDATE SET events = t.events + EXCLUDED.events
-), paths AS (
-    INSERT INTO daily_path_views AS p (site_id, day, path, views)
-    SELECT site_id, day, path, count(*) FROM counted WHERE event_type = 'page_view'
-    GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
-    ON CONFLICT (site_id, day, path) DO UPDATE SET views = p.views + EXCLUDED.views
+), hourly AS (
+    INSERT INTO hourly_visitors AS h (site_id, hour, dimension, value, visitor_id, events, pageviews)
+    SELECT c.site_id, date_trunc('hour', c.local_at), d.dimension, d.value, c.visitor_id,
+        count(*), count(*) FILTER (WHERE c.event_type = 'page_view')
+    FROM counted c
+    CROSS JOIN LATERAL (
+        SELECT 'event:name', c.event_type
+        UNION ALL SELECT 'event:page', c.path
+        UNION ALL SELECT 'event:hostname', c.hostname WHERE c.hostname IS NOT NULL
+        UNION ALL SELECT 'event:props:' || p.key, p.value FROM jsonb_each_text(c.props) AS p
+    ) AS d (dimension, value)
+    WHERE d.value IS NOT NULL
+    GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
+    ON CONFLICT (site_id, hour, dimension, value, visitor_id) DO UPDATE SET
+        events = h.events + EXCLUDED.events, pageviews = h.pageviews + EXCLUDED.pageviews
 )
 SELECT count(*) FROM counted`

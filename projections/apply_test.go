@@ -127,7 +127,6 @@ func TestApplyVisits(t *testing.T) {
 				_, err := projections.Apply(context.Background(), pool, batch)
 				require.NoError(t, err)
 			}
-			drain(t, pool)
 			require.Equal(t, tt.want, visitsOf(t, pool, "s"))
 		})
 	}
@@ -150,7 +149,6 @@ func TestApplyCountsLocalDays(t *testing.T) {
 	n, err := projections.Apply(context.Background(), pool, batch)
 	require.NoError(t, err)
 	require.Equal(t, 12, n)
-	drain(t, pool)
 
 	want := map[string]map[string][]string{
 		"kolkata": {

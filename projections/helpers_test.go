@@ -11,7 +11,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/analytics-pipeline/analytics/event"
-	"github.com/analytics-pipeline/analytics/projections"
 )
 
 // at parses an RFC 3339 time.
@@ -26,14 +25,6 @@ func at(s string) time.Time {
 // page is a page view of user on site at ts.
 func page(id, site, path, user, ts string) event.Event {
 	return event.Event{EventID: id, SiteID: site, EventType: event.PageView, Path: path, UserID: user, Timestamp: at(ts)}
-}
-
-// drain projects every queued event (projections.Drain), as the processors' projectors do within
-// PROJECT_INTERVAL of the write.
-func drain(t *testing.T, pool *pgxpool.Pool) {
-	t.Helper()
-	_, err := projections.Drain(context.Background(), pool, 1000)
-	require.NoError(t, err)
 }
 
 // visit is a stored visit, as the tests compare it.

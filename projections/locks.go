@@ -7,6 +7,12 @@ package projections
 // collide with the one-key locks of retention and goose.
 const LockNamespace int32 = 0x70726f6a // "proj"
 
+// MergeLockNamespace is the first key of the locks that serialise the visits merges of a site: Apply
+// takes pg_advisory_xact_lock(MergeLockNamespace, stripe) exclusively for each stripe of its batch's sites
+// after it has written everything else, and merges its new events into visits in the next statement, whose
+// snapshot then holds every earlier merge of those sites.
+const MergeLockNamespace int32 = 0x76697369 // "visi"
+
 // Stripes is how many locks the sites are spread over: two sites share a lock only when their stripes
 // collide, and then their writes are serialised but still correct.
 const Stripes = 1024

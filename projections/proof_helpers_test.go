@@ -6,7 +6,6 @@ import (
 	"os"
 	"strconv"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -47,46 +46,15 @@ func proofDatabase(t *testing.T, sites []projectiontest.Site) *pgxpool.Pool {
 	return pool
 }
 
-// proofProjectors is how many projectors (projections.Project) run while proofDeliver delivers, each
-// taking chunks of a random size, as the processors' projectors take turns on the queue.
-const proofProjectors = 2
-
 // proofDeliver applies batches through projections.Apply from workers goroutines, each on its own connection
-// as separate processors are, taking the batches in order from a shared queue, while proofProjectors
-// projectors take chunks of 1 to 300 queued events off the projection queue; once every batch is applied
-// it drains the queue. pace, when not nil, is called before batch i is queued and may hold the queue
-// back. It returns how many chunks the projectors projected during the deliveries.
-func proofDeliver(t *testing.T, dsn string, workers int, batches [][]event.Event, pace func(i int)) int {
+// as separate processors are, taking the batches in order from a shared queue. pace, when not nil, is
+// called before batch i is queued and may hold the queue back.
+func proofDeliver(t *testing.T, dsn string, workers int, batches [][]event.Event, pace func(i int)) {
 	t.Helper()
 	ctx := context.Background()
-	pool, err := pgxpool.New(ctx, dsn)
-	require.NoError(t, err)
-	defer pool.Close()
 	queue := make(chan []event.Event)
-	errs := make(chan error, workers+proofProjectors)
-	var wg, projectors sync.WaitGroup
-	var chunks atomic.Int64
-	stop := make(chan struct{})
-	for p := range proofProjectors {
-		projectors.Go(func() {
-			rng := rand.New(rand.NewPCG(uint64(len(batches)), uint64(p)))
-			for {
-				select {
-				case <-stop:
-					return
-				default:
-				}
-				n, err := projections.Project(ctx, pool, 1+rng.IntN(300))
-				if err != nil {
-					errs <- err
-					return
-				}
-				if n > 0 {
-					chunks.Add(1)
-				}
-			}
-		})
-	}
+	errs := make(chan error, workers)
+	var wg sync.WaitGroup
 	for range workers {
 		conn, err := pgx.Connect(ctx, dsn)
 		require.NoError(t, err)
@@ -110,15 +78,10 @@ func proofDeliver(t *testing.T, dsn string, workers int, batches [][]event.Event
 	}
 	close(queue)
 	wg.Wait()
-	close(stop)
-	projectors.Wait()
 	close(errs)
 	for err := range errs {
 		require.NoError(t, err)
 	}
-	_, err = projections.Drain(ctx, pool, 1000)
-	require.NoError(t, err)
-	return int(chunks.Load())
 }
 
 // requireProjections fails with the first differing rows when the projection tables differ from want.

@@ -46,11 +46,11 @@ ORDER BY site_id COLLATE "C"`
 const rebuildSQL = `SELECT kept_from, counted FROM rebuild_projections($1, $2, $3)`
 
 // Rebuild recomputes every projection of the chosen sites and days from the raw events, with set-based
-// SQL that shares nothing with Apply and Project. Each site is rebuilt in one transaction under the
-// projector lock (ProjectorLockNamespace; the projector pauses meanwhile) and its write stripe
+// SQL that shares nothing with Apply. Each site is rebuilt in one transaction under its write stripe
 // (LockNamespace), taken exclusively once the batches holding it shared have committed: writes of other
 // sites go on, a batch holding an event of the site waits for the commit, and readers see the site's new
-// figures at once, at commit. The site's queued events are projected first, so none is counted twice. Days whose raw events may have expired are left alone (Progress.KeptFrom). A visit
+// figures at once, at
+// commit. Days whose raw events may have expired are left alone (Progress.KeptFrom). A visit
 // belongs to the day it starts: the visits starting in the range are recomputed from all their events,
 // also those after To.
 func Rebuild(ctx context.Context, pool *pgxpool.Pool, opts RebuildOptions) error {
@@ -82,16 +82,8 @@ func rebuildSite(ctx context.Context, pool *pgxpool.Pool, site string, from, to 
 		p := Progress{SiteID: site}
 		var kept *time.Time
 		err := pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
-			if _, err := tx.Exec(ctx, projectorLockSQL, ProjectorLockNamespace); err != nil {
-				return fmt.Errorf("projector lock: %w", err)
-			}
 			if _, err := tx.Exec(ctx, lockSQL, LockNamespace, []string{site}); err != nil {
 				return fmt.Errorf("lock: %w", err)
-			}
-			// The site's queued events are in the daily tables already; projecting them first makes
-			// every projection of the site count exactly the raw events the rebuild replaces them with.
-			if _, err := project(ctx, tx, nil, site); err != nil {
-				return fmt.Errorf("project queued events: %w", err)
 			}
 			return tx.QueryRow(ctx, rebuildSQL, site, from, to).Scan(&kept, &p.Events)
 		})

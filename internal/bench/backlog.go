@@ -33,17 +33,15 @@ func (m *measurement) backlog(ctx context.Context) error {
 		return err
 	}
 	posted := float64(b.events) / time.Since(fillStart).Seconds()
-	var rates, projectedRates, ceilings, ratios []float64
+	var rates, ceilings, ratios []float64
 	for round := range backlogRounds {
 		name := fmt.Sprintf("backlog_%d", round)
-		rate, projected, ceiling, err := m.drainBacklog(ctx, stream, name, int64(b.events))
+		rate, ceiling, err := m.drainBacklog(ctx, stream, name, int64(b.events))
 		if err != nil {
 			return fmt.Errorf("%s: %w", name, err)
 		}
-		logf(m.cfg, "backlog round %d: drained %s events (all projections %s), COPY %s rows", round, perSecond(rate),
-			perSecond(projected), perSecond(ceiling))
-		rates, projectedRates = append(rates, rate), append(projectedRates, projected)
-		ceilings, ratios = append(ceilings, ceiling), append(ratios, rate/ceiling)
+		logf(m.cfg, "backlog round %d: drained %s events, COPY %s rows", round, perSecond(rate), perSecond(ceiling))
+		rates, ceilings, ratios = append(rates, rate), append(ceilings, ceiling), append(ratios, rate/ceiling)
 	}
 	ratio := median(ratios)
 	m.add(Row{
@@ -54,32 +52,23 @@ func (m *measurement) backlog(ctx context.Context) error {
 			perSecond(median(ceilings)), formatFine(ratios), processingRatio),
 		Ratio: fmt.Sprintf("%.3f", ratio), Met: ratio >= processingRatio,
 	})
-	projected := median(projectedRates)
-	m.add(Row{
-		Figure: fmt.Sprintf("backlog of %d events, each its own entry, until visits and hourly_visitors hold every event (the projector's stage)", b.events),
-		Measured: fmt.Sprintf("%s events (median of %d rounds: %s)", perSecond(projected), backlogRounds,
-			formatRates(projectedRates)),
-		Against: fmt.Sprintf("COPY into an indexed table %s rows (median)", perSecond(median(ceilings))),
-		Ratio:   fmt.Sprintf("%.3f", projected/median(ceilings)), Met: projected/median(ceilings) >= processingRatio,
-	})
 	return nil
 }
 
 // drainBacklog creates database name, measures the COPY ceiling of want rows in it, then starts a
 // processor with the default settings reading stream as consumer group name and returns the events per
-// second from its start until it has counted want events, then until its projector has projected them
-// all, and the ceiling.
-func (m *measurement) drainBacklog(ctx context.Context, stream, name string, want int64) (rate, projected, ceiling float64, err error) {
+// second from its start until it has counted want events, and the ceiling.
+func (m *measurement) drainBacklog(ctx context.Context, stream, name string, want int64) (rate, ceiling float64, err error) {
 	dbURL, err := m.createDatabase(ctx, name)
 	if err != nil {
-		return 0, 0, 0, err
+		return 0, 0, err
 	}
 	defer m.dropDatabase(name)
 	if err := migrate(ctx, dbURL, true); err != nil {
-		return 0, 0, 0, err
+		return 0, 0, err
 	}
 	if ceiling, err = copyCeiling(ctx, dbURL, "indexed", int(want)); err != nil {
-		return 0, 0, 0, err
+		return 0, 0, err
 	}
 	// Every round reads the whole stream with a group of its own: the processors keep what they have
 	// acknowledged instead of trimming it from under the next round.
@@ -88,15 +77,8 @@ func (m *measurement) drainBacklog(ctx context.Context, stream, name string, wan
 	processor := cluster.NewService(m.binDir, "processor", m.stack.Dir, 0, env...)
 	defer processor.Stop()
 	logf(m.cfg, "backlog: a processor drains %d single-event entries into database %s", want, name)
-	start := time.Now()
 	_, rate, err = measureDrain(ctx, dbURL, processor.Start, want)
-	if err != nil {
-		return rate, 0, ceiling, err
-	}
-	if err := cluster.WaitProjected(ctx, dbURL, 10*time.Millisecond, stallTimeout); err != nil {
-		return rate, 0, ceiling, err
-	}
-	return rate, float64(want) / time.Since(start).Seconds(), ceiling, nil
+	return rate, ceiling, err
 }
 
 // formatFine formats ratios with three decimals: the backlog figure's were 0.007 before its subscriber.

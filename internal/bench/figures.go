@@ -117,7 +117,6 @@ func (m *measurement) processing(ctx context.Context) error {
 	against := fmt.Sprintf("COPY into an indexed table %s rows; target ratio ≥ %.2f", perSecond(ceiling), processingRatio)
 	if backlog {
 		logf(m.cfg, "processing a backlog of %d events", m.ingested)
-		start := time.Now()
 		stored, rate, err := measureDrain(ctx, m.stack.Postgres.URL, func() error { return m.start(m.stack.Processor) }, m.ingested)
 		if err != nil {
 			return err
@@ -128,9 +127,6 @@ func (m *measurement) processing(ctx context.Context) error {
 			Measured: fmt.Sprintf("%s events (%.2f of a COPY into a table shaped like events: %s)", perSecond(rate), rate/sameShape, perSecond(sameShape)),
 			Against:  against, Ratio: fmt.Sprintf("%.2f", ratio), Met: ratio >= processingRatio,
 		})
-		if err := m.addProjected(ctx, m.stack.Postgres.URL, "processing", stored, start, ceiling); err != nil {
-			return err
-		}
 	}
 
 	if err := m.startIngestion(); err != nil {
@@ -182,16 +178,6 @@ func (m *measurement) lag(ctx context.Context) error {
 		Ratio:   fmt.Sprintf("%.2f", float64(res.P99)/float64(lagTarget)),
 		Met:     res.Probes > 0 && res.Missed == 0 && res.P99 < lagTarget && res.Rate >= 0.95*float64(m.cfg.LagRate),
 	})
-	if v := res.Visits; v != nil {
-		m.add(Row{
-			Figure: fmt.Sprintf("lag accepted → visits (the projector's stage) at %d events/s, %s", m.cfg.LagRate, m.cfg.LagDuration),
-			Measured: fmt.Sprintf("p99 %s (p50 %s, max %s, %d probes, %d missed)",
-				v.P99.Round(time.Millisecond), v.P50.Round(time.Millisecond), v.Max.Round(time.Millisecond), v.Probes, v.Missed),
-			Against: fmt.Sprintf("target p99 < %s", lagTarget),
-			Ratio:   fmt.Sprintf("%.2f", float64(v.P99)/float64(lagTarget)),
-			Met:     v.Probes > 0 && v.Missed == 0 && v.P99 < lagTarget,
-		})
-	}
 	return nil
 }
 

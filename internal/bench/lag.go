@@ -10,8 +10,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/analytics-pipeline/analytics/internal/cluster"
 )
 
@@ -20,9 +18,6 @@ type LagResult struct {
 	Rate           float64 // events per second the load achieved
 	P50, P99, Max  time.Duration
 	Probes, Missed int
-	// Visits, when measured, is how long the same events took to show in visits, which the projector
-	// advances after the processor has counted them in /stats's tables.
-	Visits *LagResult
 }
 
 // measureLag drives rate events per second through ingestion for duration while probeLag measures
@@ -34,7 +29,7 @@ func measureLag(ctx context.Context, s *cluster.Stack, rate int, duration time.D
 
 	var sent atomic.Int64
 	start := time.Now()
-	res := probeLag(ctx, client, s, lagProbeSite, func() { steadyLoad(ctx, client, s.IngestionURL, rate, &sent) }, true)
+	res := probeLag(ctx, client, s, lagProbeSite, func() { steadyLoad(ctx, client, s.IngestionURL, rate, &sent) })
 	res.Rate = float64(sent.Load()) / time.Since(start).Seconds()
 	return res
 }
@@ -44,9 +39,8 @@ const lagProbeSite = "lag-probe"
 
 // probeLag runs load while, until ctx ends, a probe event of site is posted every 100 ms with client
 // and /stats is polled until it counts it; the lag of a probe runs from its 2xx to the first /stats
-// answer that includes it. site must have no views today before. With visits, it also polls Postgres
-// for the events of the site's visits and measures the lag to them (Visits). Rate is left to the caller.
-func probeLag(ctx context.Context, client *http.Client, s *cluster.Stack, site string, load func(), visits bool) LagResult {
+// answer that includes it. site must have no views today before. Rate is left to the caller.
+func probeLag(ctx context.Context, client *http.Client, s *cluster.Stack, site string, load func()) LagResult {
 	var wg sync.WaitGroup
 	wg.Go(load)
 
@@ -68,17 +62,16 @@ func probeLag(ctx context.Context, client *http.Client, s *cluster.Stack, site s
 			}
 		}
 	})
-	var seenVisits []time.Time // seenVisits[k] is when the site's visits first held k+1 probes
-	follow := func(count func() int64, seen *[]time.Time) {
+	wg.Go(func() {
 		var giveUp time.Time // after the load, wait at most 10 s for the last probes
 		for {
-			n := count()
+			views := probeViews(client, s.ReportingURL, site)
 			now := time.Now()
 			mu.Lock()
-			for int64(len(*seen)) < n {
-				*seen = append(*seen, now)
+			for int64(len(seen)) < views {
+				seen = append(seen, now)
 			}
-			caughtUp := len(*seen) >= len(acked)
+			caughtUp := len(seen) >= len(acked)
 			mu.Unlock()
 			if ctx.Err() != nil {
 				if giveUp.IsZero() {
@@ -90,30 +83,9 @@ func probeLag(ctx context.Context, client *http.Client, s *cluster.Stack, site s
 			}
 			time.Sleep(2 * time.Millisecond)
 		}
-	}
-	wg.Go(func() { follow(func() int64 { return probeViews(client, s.ReportingURL, site) }, &seen) })
-	if visits {
-		wg.Go(func() {
-			conn, err := pgx.Connect(context.WithoutCancel(ctx), s.Postgres.URL)
-			if err != nil {
-				return
-			}
-			defer conn.Close(context.WithoutCancel(ctx))
-			follow(func() int64 { return visitEvents(conn, site) }, &seenVisits)
-		})
-	}
+	})
 	wg.Wait()
 
-	res := lagsOf(acked, seen)
-	if visits {
-		v := lagsOf(acked, seenVisits)
-		res.Visits = &v
-	}
-	return res
-}
-
-// lagsOf is the lag of each probe, from acked[k] to seen[k], summed up.
-func lagsOf(acked, seen []time.Time) LagResult {
 	var lags []time.Duration
 	for k, at := range acked {
 		if k >= len(seen) {
@@ -127,17 +99,6 @@ func lagsOf(acked, seen []time.Time) LagResult {
 		res.P50, res.P99, res.Max = lags[len(lags)/2], lags[min(len(lags)-1, len(lags)*99/100)], lags[len(lags)-1]
 	}
 	return res
-}
-
-// visitEvents returns how many events the site's visits hold, or -1 when Postgres does not answer.
-func visitEvents(conn *pgx.Conn, site string) int64 {
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	var n int64
-	if conn.QueryRow(ctx, `SELECT coalesce(sum(events), 0) FROM visits WHERE site_id = $1`, site).Scan(&n) != nil {
-		return -1
-	}
-	return n
 }
 
 // steadyLoad posts batches of 100 events at rate events per second until ctx ends, counting the events

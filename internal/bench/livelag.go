@@ -54,7 +54,7 @@ func measureLiveLag(ctx context.Context, s *cluster.Stack, duration time.Duratio
 		if settleErr == nil && s.Broker == cluster.BrokerRedis {
 			res.Pending, res.Undelivered, settleErr = groupBacklog(ctx, s)
 		}
-	}, false)
+	})
 	if settleErr != nil {
 		return res, settleErr
 	}

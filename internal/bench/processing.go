@@ -48,23 +48,6 @@ func measureLive(ctx context.Context, s *cluster.Stack, before int64, n int) (li
 	return liveResult{Events: int64(n), Ingested: ingested, Counted: time.Since(start)}, nil
 }
 
-// addProjected waits until the projector has taken every queued event off the projection queue and adds
-// the row of the figure named name: stored events from start until visits and hourly_visitors hold them
-// all, against ceiling.
-func (m *measurement) addProjected(ctx context.Context, url, name string, stored int64, start time.Time, ceiling float64) error {
-	if err := cluster.WaitProjected(ctx, url, 10*time.Millisecond, stallTimeout); err != nil {
-		return fmt.Errorf("%s: %w (see the processor's log in the bench directory)", name, err)
-	}
-	rate := float64(stored) / time.Since(start).Seconds()
-	m.add(Row{
-		Figure:   fmt.Sprintf("%s, until visits and hourly_visitors hold every event (the projector's stage)", name),
-		Measured: fmt.Sprintf("%s events (%d events in %s)", perSecond(rate), stored, time.Since(start).Round(time.Millisecond)),
-		Against:  fmt.Sprintf("COPY into an indexed table %s rows", perSecond(ceiling)),
-		Ratio:    fmt.Sprintf("%.2f", rate/ceiling), Met: rate/ceiling >= processingRatio,
-	})
-	return nil
-}
-
 // stallTimeout is how long the count may stand still before the benchmark gives up.
 const stallTimeout = 2 * time.Minute
 

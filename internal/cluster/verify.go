@@ -156,48 +156,9 @@ func WaitCounted(ctx context.Context, url string, want int64, interval, stall ti
 	}
 }
 
-// WaitProjected polls every interval until the projection queue is empty: the projector has advanced
-// visits and hourly_visitors from every event the processors counted. A failed query is retried on a new
-// connection. It gives up when ctx ends or, when stall is positive, when the queue has not shrunk for stall.
-func WaitProjected(ctx context.Context, url string, interval, stall time.Duration) error {
-	var conn *pgx.Conn
-	defer func() {
-		if conn != nil {
-			conn.Close(context.Background())
-		}
-	}()
-	least, progressed := int64(-1), time.Now()
-	var lastErr error
-	for {
-		if conn == nil {
-			conn, lastErr = pgx.Connect(ctx, url)
-		}
-		if conn != nil {
-			var queued int64
-			if err := conn.QueryRow(ctx, `SELECT count(*) FROM projection_queue`).Scan(&queued); err != nil {
-				lastErr = fmt.Errorf("count queued events: %w", err)
-				conn.Close(ctx)
-				conn = nil
-			} else if lastErr = nil; queued == 0 {
-				return nil
-			} else if least < 0 || queued < least {
-				least, progressed = queued, time.Now()
-			}
-		}
-		if stall > 0 && time.Since(progressed) > stall {
-			return fmt.Errorf("%d events still queued for the projector, none fewer for %s (last error: %v)", least, stall, lastErr)
-		}
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("%d events queued for the projector (last error: %v): %w", least, lastErr, ctx.Err())
-		case <-time.After(interval):
-		}
-	}
-}
-
-// ReadProjected returns how many events the projector's tables hold: the sum of visits.events and of the
-// 'event:name' rows of hourly_visitors (every event has a name). Once the projection queue is empty
-// (WaitProjected) both equal Projection.Counted when each event was projected exactly once.
+// ReadProjected returns how many events visits and hourly_visitors hold: the sum of visits.events and of
+// the 'event:name' rows of hourly_visitors (every event has a name). Both equal Projection.Counted when
+// each event was projected exactly once.
 func ReadProjected(ctx context.Context, url string) (visits, hourly int64, err error) {
 	conn, err := pgx.Connect(ctx, url)
 	if err != nil {
@@ -207,7 +168,7 @@ func ReadProjected(ctx context.Context, url string) (visits, hourly int64, err e
 	err = conn.QueryRow(ctx, `SELECT (SELECT coalesce(sum(events), 0) FROM visits),
 		(SELECT coalesce(sum(events), 0) FROM hourly_visitors WHERE dimension = 'event:name')`).Scan(&visits, &hourly)
 	if err != nil {
-		return 0, 0, fmt.Errorf("read the projector's tables: %w", err)
+		return 0, 0, fmt.Errorf("read visits and hourly_visitors: %w", err)
 	}
 	return visits, hourly, nil
 }

@@ -1,11 +1,12 @@
 package projections
 
-// projectSQL takes up to $1 queued events (projection_queue; of site $2 only, unless it is NULL) off the
-// queue and advances hourly_visitors and visits from them, in one statement: the events leave the queue
-// in the transaction that projects them, so each is projected once. Only one projector runs it at a time
-// (ProjectorLock), so its snapshot holds every earlier projection and nothing else changes visits or
-// hourly_visitors until it commits. Each table gets one row per key per statement (aggregated first),
-// so an upsert never touches a row twice. It returns how many events it projected.
+// visitsSQL advances the daily tables (daily_unique_users, daily_aggregates, daily_event_types,
+// daily_path_views) and visits from the events of the batch ($1 event ids, $2 their sites, each pair
+// once) that this transaction inserted (applySQL) and that are not bots'. It finds them by a probe of the
+// primary key per pair, keeping those whose xmin is the current transaction. It runs after the merge
+// stripes of its sites (MergeLockNamespace), in a statement of its own, so its snapshot holds every
+// earlier merge of those sites and no other writer changes their visits until it commits. Each daily
+// table gets one row per key per batch (aggregated first), so an upsert never touches a row twice.
 //
 // A visitor with one new event takes a fast path after one probe of the primary key (the last visit
 // starting at most 30 minutes after the event): when that visit ended more than 30 minutes before the
@@ -19,50 +20,66 @@ package projections
 // swallowed, which start later, are deleted. Stored visits are more than 30 minutes apart, so only a new
 // event can join two of them, and islands without a new event are the stored visits unchanged and are
 // left alone.
-const projectSQL = `
-WITH claimed AS (
-    DELETE FROM projection_queue q
-    WHERE q.ctid = ANY (ARRAY(SELECT ctid FROM projection_queue WHERE $2::text IS NULL OR site_id = $2 LIMIT $1))
-    RETURNING q.site_id, q.event_id
-), fresh AS (
-    SELECT e.site_id, coalesce(e.visitor_id, visitor_of(e.site_id, e.user_id, e.event_id)) AS visitor_id, e.event_id,
-        e.event_type, e.path, e.occurred_at, e.hostname, e.source, e.referrer, e.utm_source, e.utm_medium,
-        e.utm_campaign, e.utm_content, e.utm_term, e.browser, e.browser_version, e.os, e.os_version, e.device, e.props,
-        coalesce(s.time_zone, 'UTC') AS zone, e.occurred_at AT TIME ZONE coalesce(s.time_zone, 'UTC') AS local_at
-    FROM claimed k
-    JOIN events e ON e.site_id = k.site_id AND e.event_id = k.event_id
-    LEFT JOIN sites s ON s.site_id = k.site_id
-), hourly AS (
-    INSERT INTO hourly_visitors AS h (site_id, hour, dimension, value, visitor_id, events, pageviews)
-    SELECT f.site_id, date_trunc('hour', f.local_at), d.dimension, d.value, f.visitor_id,
-        count(*), count(*) FILTER (WHERE f.event_type = 'page_view')
-    FROM fresh f
+const visitsSQL = `
+WITH fresh AS (
+    SELECT e.site_id, e.visitor_id, e.event_id, e.event_type, e.path, e.occurred_at, e.hostname, e.source, e.referrer,
+        e.utm_source, e.utm_medium, e.utm_campaign, e.utm_content, e.utm_term, e.browser, e.browser_version, e.os,
+        e.os_version, e.device, e.user_id, coalesce(s.time_zone, 'UTC') AS zone,
+        e.occurred_at AT TIME ZONE coalesce(s.time_zone, 'UTC') AS local_at
+    FROM unnest($1::text[], $2::text[]) AS k(event_id, site_id)
     CROSS JOIN LATERAL (
-        SELECT 'event:name', f.event_type
-        UNION ALL SELECT 'event:page', f.path
-        UNION ALL SELECT 'event:hostname', f.hostname WHERE f.hostname IS NOT NULL
-        UNION ALL SELECT 'event:props:' || p.key, p.value FROM jsonb_each_text(f.props) AS p
-    ) AS d (dimension, value)
-    WHERE d.value IS NOT NULL
-    GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
-    ON CONFLICT (site_id, hour, dimension, value, visitor_id) DO UPDATE SET
-        events = h.events + EXCLUDED.events, pageviews = h.pageviews + EXCLUDED.pageviews
+        SELECT * FROM events e
+        WHERE e.event_id = k.event_id AND e.site_id = k.site_id AND e.xmin = pg_current_xact_id()::xid AND NOT e.is_bot
+        LIMIT 1
+    ) AS e
+    LEFT JOIN sites s ON s.site_id = e.site_id
+), new_users AS (
+    INSERT INTO daily_unique_users (site_id, day, user_id)
+    SELECT DISTINCT site_id, local_at::date, user_id FROM fresh WHERE user_id IS NOT NULL
+    ORDER BY 1, 2, 3
+    ON CONFLICT DO NOTHING
+    RETURNING site_id, day
+), user_counts AS (
+    SELECT site_id, day, count(*) AS users FROM new_users GROUP BY 1, 2
+), day_counts AS (
+    SELECT site_id, local_at::date AS day, count(*) FILTER (WHERE event_type = 'page_view') AS views, count(*) AS events
+    FROM fresh GROUP BY 1, 2
+), aggregates AS (
+    INSERT INTO daily_aggregates AS a (site_id, day, total_views, total_events, unique_users)
+    SELECT d.site_id, d.day, d.views, d.events, coalesce(u.users, 0)
+    FROM day_counts d LEFT JOIN user_counts u USING (site_id, day)
+    ORDER BY 1, 2
+    ON CONFLICT (site_id, day) DO UPDATE SET
+        total_views = a.total_views + EXCLUDED.total_views,
+        total_events = a.total_events + EXCLUDED.total_events,
+        unique_users = a.unique_users + EXCLUDED.unique_users
+), types AS (
+    INSERT INTO daily_event_types AS t (site_id, day, event_type, events)
+    SELECT site_id, local_at::date, event_type, count(*) FROM fresh GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    ON CONFLICT (site_id, day, event_type) DO UPDATE SET events = t.events + EXCLUDED.events
+), paths AS (
+    INSERT INTO daily_path_views AS p (site_id, day, path, views)
+    SELECT site_id, local_at::date, path, count(*) FROM fresh WHERE event_type = 'page_view'
+    GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+    ON CONFLICT (site_id, day, path) DO UPDATE SET views = p.views + EXCLUDED.views
 ), spans AS (
-    SELECT f.*, min(f.occurred_at) OVER v - interval '30 minutes' AS lo,
-        max(f.occurred_at) OVER v + interval '30 minutes' AS hi, count(*) OVER v AS n
-    FROM fresh f
-    WINDOW v AS (PARTITION BY f.site_id, f.visitor_id)
-), routed AS (
-    SELECT s.*, p.last_start, CASE
-        WHEN s.n > 1 THEN 'merge'
-        WHEN p.last_end IS NULL OR p.last_end < s.lo THEN 'start'
-        WHEN p.last_start < s.occurred_at OR (p.last_start = s.occurred_at AND p.last_first COLLATE "C" < s.event_id COLLATE "C") THEN 'join'
-        ELSE 'merge' END AS route
-    FROM spans s LEFT JOIN LATERAL (
-        SELECT v.start_at AS last_start, v.end_at AS last_end, v.first_event_id AS last_first FROM visits v
-        WHERE s.n = 1 AND v.site_id = s.site_id AND v.visitor_id = s.visitor_id AND v.start_at <= s.hi
+    SELECT site_id, visitor_id, min(occurred_at) - interval '30 minutes' AS lo,
+        max(occurred_at) + interval '30 minutes' AS hi, count(*) AS n
+    FROM fresh GROUP BY 1, 2
+), probed AS (
+    SELECT b.*, v.start_at AS last_start, v.end_at AS last_end, v.first_event_id AS last_first
+    FROM spans b LEFT JOIN LATERAL (
+        SELECT v.start_at, v.end_at, v.first_event_id FROM visits v
+        WHERE v.site_id = b.site_id AND v.visitor_id = b.visitor_id AND v.start_at <= b.hi
         ORDER BY v.start_at DESC LIMIT 1
-    ) AS p ON true
+    ) AS v ON true
+), routed AS (
+    SELECT f.*, p.last_start, CASE
+        WHEN p.n > 1 THEN 'merge'
+        WHEN p.last_end IS NULL OR p.last_end < p.lo THEN 'start'
+        WHEN p.last_start < f.occurred_at OR (p.last_start = f.occurred_at AND p.last_first COLLATE "C" < f.event_id COLLATE "C") THEN 'join'
+        ELSE 'merge' END AS route
+    FROM fresh f JOIN probed p USING (site_id, visitor_id)
 ), started AS (
     INSERT INTO visits (site_id, visitor_id, start_at, end_at, day, first_event_id, last_event_id, entry_page,
         exit_page, pageviews, events, hostname, source, referrer, utm_source, utm_medium, utm_campaign, utm_content,
@@ -162,4 +179,4 @@ WITH claimed AS (
     WHERE NOT c.fresh AND c.start_at <> c.visit_start
       AND v.site_id = c.site_id AND v.visitor_id = c.visitor_id AND v.start_at = c.start_at
 )
-SELECT count(*) FROM fresh`
+SELECT 1`
