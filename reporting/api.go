@@ -33,10 +33,13 @@ type Zones interface {
 type API struct {
 	stats StatsReader
 	zones Zones // nil: today is UTC's
-	cache *StatsCache
-	ready func(context.Context) error
-	log   *slog.Logger
-	now   func() time.Time
+	// queries answers POST /api/v2/query (AnswerQueries); guard checks its API keys, nil: none.
+	queries QueryDB
+	guard   KeyGuard
+	cache   *StatsCache
+	ready   func(context.Context) error
+	log     *slog.Logger
+	now     func() time.Time
 
 	registry     *prometheus.Registry
 	http         *metrics.HTTP

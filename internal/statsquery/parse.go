@@ -1,0 +1,266 @@
+package statsquery
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+)
+
+// properties are the keys a query may have, in the order the schema lists them: any other key is
+// refused, as Plausible's schema (additionalProperties: false) does. date is the reference day of
+// relative ranges, which Plausible's internal schema accepts.
+var properties = []string{"site_id", "metrics", "date_range", "dimensions", "filters", "order_by", "include",
+	"pagination", "date"}
+
+// maxLimit is the largest page Plausible serves (pagination.limit).
+const maxLimit = 10000
+
+// Decode reads a request body: a JSON object with no unknown keys and the required ones present.
+func Decode(body []byte) (map[string]any, error) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, invalid("Invalid JSON body: %s", err.Error())
+	}
+	if dec.More() {
+		return nil, invalid("Invalid JSON body: more than one value")
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil, typeMismatch("#", "Object", v)
+	}
+	for _, key := range []string{"site_id", "metrics", "date_range"} {
+		if _, ok := obj[key]; !ok {
+			return nil, invalid("#: Required property %s was not present.", key)
+		}
+	}
+	for key := range obj {
+		if !contains(properties, key) {
+			return nil, invalid("#/%s: Schema does not allow additional properties.", key)
+		}
+	}
+	return obj, nil
+}
+
+// SiteID returns the query's site_id, which Decode checked is present.
+func SiteID(obj map[string]any) (string, error) {
+	s, ok := obj["site_id"].(string)
+	if !ok {
+		return "", typeMismatch("#/site_id", "String", obj["site_id"])
+	}
+	return s, nil
+}
+
+// Parse checks a decoded query field by field, in the schema's order, then the combinations Plausible
+// refuses (validate.go), and returns it as a Request.
+func Parse(obj map[string]any) (Request, error) {
+	var r Request
+	var err error
+	if r.SiteID, err = SiteID(obj); err != nil {
+		return r, err
+	}
+	if r.Metrics, err = parseMetrics(obj["metrics"]); err != nil {
+		return r, err
+	}
+	if r.DateRange, err = parseDateRange(obj["date_range"]); err != nil {
+		return r, err
+	}
+	if r.Dimensions, err = parseDimensions(obj["dimensions"]); err != nil {
+		return r, err
+	}
+	if r.Filters, err = parseFilters(obj["filters"]); err != nil {
+		return r, err
+	}
+	if raw, ok := obj["filters"].([]any); ok {
+		r.rawFilters = raw
+	}
+	if r.OrderBy, err = parseOrderBy(obj["order_by"]); err != nil {
+		return r, err
+	}
+	if r.Include, err = parseInclude(obj["include"]); err != nil {
+		return r, err
+	}
+	if r.Limit, r.Offset, err = parsePagination(obj["pagination"]); err != nil {
+		return r, err
+	}
+	if d, ok := obj["date"]; ok {
+		if r.Date, ok = d.(string); !ok {
+			return r, typeMismatch("#/date", "String", d)
+		}
+	}
+	return r, validate(r)
+}
+
+// stringList checks that v is an array of unique strings (nil: absent, allowed when optional).
+func stringList(path string, v any, minItems int) ([]string, error) {
+	list, ok := v.([]any)
+	if !ok {
+		return nil, typeMismatch(path, "Array", v)
+	}
+	if len(list) < minItems {
+		return nil, invalid("%s: Expected a minimum of %d items but got %d.", path, minItems, len(list))
+	}
+	out := make([]string, len(list))
+	seen := map[string]bool{}
+	for i, item := range list {
+		s, ok := item.(string)
+		if !ok {
+			return nil, typeMismatch(fmt.Sprintf("%s/%d", path, i), "String", item)
+		}
+		if seen[s] {
+			return nil, invalid("%s: Expected items to be unique but they were not.", path)
+		}
+		seen[s] = true
+		out[i] = s
+	}
+	return out, nil
+}
+
+func parseMetrics(v any) ([]string, error) {
+	list, err := stringList("#/metrics", v, 1)
+	if err != nil {
+		return nil, err
+	}
+	for i, m := range list {
+		switch {
+		case contains(plausibleOnlyMetrics, m):
+			return nil, invalid("#/metrics/%d: Metric %q is not supported by this pipeline (see the README's differences from Plausible)", i, m)
+		case !contains(metrics, m):
+			return nil, invalid("#/metrics/%d: Invalid metric %s", i, inspect(m))
+		}
+	}
+	return list, nil
+}
+
+// relativeRanges are the date_range shorthands answered here.
+var relativeRanges = []string{"day", "7d", "28d", "30d", "91d", "month", "6mo", "12mo", "year", "all"}
+
+func parseDateRange(v any) (any, error) {
+	switch r := v.(type) {
+	case string:
+		if contains(relativeRanges, r) {
+			return r, nil
+		}
+	case []any:
+		if len(r) == 2 {
+			if from, ok := r[0].(string); ok {
+				if to, ok := r[1].(string); ok {
+					return [2]string{from, to}, nil
+				}
+			}
+		}
+	}
+	return nil, invalid("#/date_range: Invalid date range %s", inspect(v))
+}
+
+func parseDimensions(v any) ([]string, error) {
+	if v == nil {
+		return []string{}, nil
+	}
+	list, err := stringList("#/dimensions", v, 0)
+	if err != nil {
+		return nil, err
+	}
+	for i, d := range list {
+		switch {
+		case contains(plausibleOnlyDimensions, d):
+			return nil, invalid("#/dimensions/%d: Dimension %q is not supported by this pipeline (see the README's differences from Plausible)", i, d)
+		case !knownDimension(d):
+			return nil, invalid("#/dimensions/%d: Invalid dimension %s", i, inspect(d))
+		}
+	}
+	return list, nil
+}
+
+func parseOrderBy(v any) ([]Order, error) {
+	if v == nil {
+		return nil, nil
+	}
+	list, ok := v.([]any)
+	if !ok {
+		return nil, typeMismatch("#/order_by", "Array", v)
+	}
+	orders := make([]Order, len(list))
+	for i, item := range list {
+		entry, ok := item.([]any)
+		var by, dir string
+		if ok && len(entry) == 2 {
+			by, _ = entry[0].(string)
+			dir, _ = entry[1].(string)
+		}
+		valid := (contains(metrics, by) || knownDimension(by)) && (dir == "asc" || dir == "desc")
+		if !valid {
+			return nil, invalid("#/order_by/%d: Invalid value in order_by %s", i, inspect(item))
+		}
+		orders[i] = Order{By: by, Desc: dir == "desc"}
+	}
+	return orders, nil
+}
+
+func parseInclude(v any) (Include, error) {
+	var inc Include
+	if v == nil {
+		return inc, nil
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return inc, typeMismatch("#/include", "Object", v)
+	}
+	for key, val := range obj {
+		var dst *bool
+		switch key {
+		case "time_labels":
+			dst = &inc.TimeLabels
+		case "total_rows":
+			dst = &inc.TotalRows
+		case "imports":
+			dst = &inc.Imports
+		case "comparisons":
+			return inc, invalid("#/include/comparisons: comparisons are not supported by this pipeline (see the README's differences from Plausible)")
+		default:
+			return inc, invalid("#/include/%s: Schema does not allow additional properties.", key)
+		}
+		b, ok := val.(bool)
+		if !ok {
+			return inc, typeMismatch("#/include/"+key, "Boolean", val)
+		}
+		*dst = b
+	}
+	return inc, nil
+}
+
+func parsePagination(v any) (limit, offset int, err error) {
+	limit = maxLimit
+	if v == nil {
+		return limit, 0, nil
+	}
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return 0, 0, typeMismatch("#/pagination", "Object", v)
+	}
+	for key, val := range obj {
+		if key != "limit" && key != "offset" {
+			return 0, 0, invalid("#/pagination/%s: Schema does not allow additional properties.", key)
+		}
+		num, ok := val.(json.Number)
+		n, convErr := num.Int64()
+		if !ok || convErr != nil || strings.ContainsAny(num.String(), ".eE") {
+			return 0, 0, typeMismatch("#/pagination/"+key, "Integer", val)
+		}
+		switch {
+		case key == "limit" && n < 1:
+			return 0, 0, invalid("#/pagination/limit: Expected the value to be >= 1")
+		case key == "limit" && n > maxLimit:
+			return 0, 0, invalid("#/pagination/limit: Expected the value to be <= %d", maxLimit)
+		case key == "offset" && n < 0:
+			return 0, 0, invalid("#/pagination/offset: Expected the value to be >= 0")
+		case key == "limit":
+			limit = int(n)
+		default:
+			offset = int(min(n, 1<<40))
+		}
+	}
+	return limit, offset, nil
+}
