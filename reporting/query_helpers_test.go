@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"testing"
 	"time"
 
@@ -47,7 +48,7 @@ func newQueryServer(t *testing.T, all ...querySite) string {
 		require.NoError(t, err)
 		require.NoError(t, projections.Rebuild(ctx, pool, projections.RebuildOptions{}))
 	}
-	log := slog.New(slog.DiscardHandler)
+	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	api := reporting.NewAPI(reporting.NewStore(pool), nil, pool.Ping, log)
 	api.CountDaysIn(sites.NewZones(pool, log))
 	api.AnswerQueries(pool, nil)

@@ -149,11 +149,10 @@ func (b *builder) node(f Filter, src source, rename map[string]string) string {
 	if to, ok := rename[dim]; ok {
 		dim = to
 	}
-	x, nullable := b.dim(dim, src), false
 	if src == fromEvents && (dim == "event:hostname" || strings.HasPrefix(dim, propsPrefix)) {
-		x, nullable = b.presentValue(dim), true
+		return b.leaf(f, b.presentValue(dim), true)
 	}
-	return b.leaf(f, x, nullable)
+	return b.leaf(f, b.dim(dim, src), false)
 }
 
 // presentValue is an event's hostname or property, NULL when it has none: a filter holds for such an
