@@ -82,6 +82,8 @@ func Parse(obj map[string]any) (Request, error) {
 	if r.Include, err = parseInclude(obj["include"]); err != nil {
 		return r, err
 	}
+	r.rawInclude, _ = obj["include"].(map[string]any)
+	r.rawPagination, _ = obj["pagination"].(map[string]any)
 	if r.Limit, r.Offset, err = parsePagination(obj["pagination"]); err != nil {
 		return r, err
 	}

@@ -79,7 +79,9 @@ type Request struct {
 	Include    Include
 	Limit      int
 	Offset     int
-	rawFilters []any
+	rawFilters    []any
+	rawInclude    map[string]any // include and pagination as sent, which the answer echoes
+	rawPagination map[string]any
 }
 
 // Order is one order_by entry: a queried metric or dimension and whether it sorts descending.

@@ -9,24 +9,22 @@ type Response struct {
 	Query   Echo           `json:"query"`
 }
 
-// Echo is the query as it was answered: its date range resolved to instants in the site's zone, its
-// "time" dimension resolved, its order made explicit.
+// Echo is the query as it was answered, as Plausible's documented answers show it: its date range
+// resolved to instants in the site's zone, its "time" dimension resolved, its order made explicit, its
+// include and pagination as sent.
 type Echo struct {
-	SiteID     string      `json:"site_id"`
-	Metrics    []string    `json:"metrics"`
-	DateRange  [2]string   `json:"date_range"`
-	Filters    []any       `json:"filters"`
-	Dimensions []string    `json:"dimensions"`
-	OrderBy    [][2]string `json:"order_by"`
-	Include    Include     `json:"include"`
-	Pagination Pagination  `json:"pagination"`
+	SiteID     string         `json:"site_id"`
+	Metrics    []string       `json:"metrics"`
+	DateRange  [2]string      `json:"date_range"`
+	Filters    []any          `json:"filters"`
+	Dimensions []string       `json:"dimensions"`
+	OrderBy    [][2]string    `json:"order_by"`
+	Include    map[string]any `json:"include"`
+	Pagination map[string]any `json:"pagination,omitempty"`
 }
 
-// Pagination is the page answered.
-type Pagination struct {
-	Limit  int `json:"limit"`
-	Offset int `json:"offset"`
-}
+// isoOffset is how Plausible writes the range's instants: 2024-09-04T00:00:00+00:00.
+const isoOffset = "2006-01-02T15:04:05-07:00"
 
 // NewResponse encodes res as the answer to q.
 func NewResponse(q *Query, res *Result) Response {
@@ -52,6 +50,10 @@ func NewResponse(q *Query, res *Result) Response {
 		}
 		orders = append(orders, [2]string{o.By, dir})
 	}
+	include := q.rawInclude
+	if include == nil {
+		include = map[string]any{}
+	}
 	zone := q.Range.Zone
 	return Response{
 		Results: res.Rows,
@@ -59,13 +61,13 @@ func NewResponse(q *Query, res *Result) Response {
 		Query: Echo{
 			SiteID:  q.SiteID,
 			Metrics: q.Metrics,
-			DateRange: [2]string{q.Range.Start.In(zone).Format(time.RFC3339),
-				q.Range.lastInstant().In(zone).Truncate(time.Second).Format(time.RFC3339)},
+			DateRange: [2]string{q.Range.Start.In(zone).Format(isoOffset),
+				q.Range.lastInstant().In(zone).Truncate(time.Second).Format(isoOffset)},
 			Filters:    filters,
 			Dimensions: q.Dims,
 			OrderBy:    orders,
-			Include:    q.Include,
-			Pagination: Pagination{Limit: q.Limit, Offset: q.Offset},
+			Include:    include,
+			Pagination: q.rawPagination,
 		},
 	}
 }
