@@ -69,16 +69,16 @@ func knownDimension(d string) bool {
 
 // Request is a parsed, valid query whose date range is not yet resolved.
 type Request struct {
-	SiteID     string
-	Metrics    []string
-	DateRange  any    // "7d" or a [from, to] pair of strings, as sent
-	Date       string // reference day for relative ranges, "" for the site's today
-	Dimensions []string
-	Filters    []Filter
-	OrderBy    []Order
-	Include    Include
-	Limit      int
-	Offset     int
+	SiteID        string
+	Metrics       []string
+	DateRange     any    // "7d" or a [from, to] pair of strings, as sent
+	Date          string // reference day for relative ranges, "" for the site's today
+	Dimensions    []string
+	Filters       []Filter
+	OrderBy       []Order
+	Include       Include
+	Limit         int
+	Offset        int
 	rawFilters    []any
 	rawInclude    map[string]any // include and pagination as sent, which the answer echoes
 	rawPagination map[string]any
