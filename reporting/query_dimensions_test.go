@@ -124,3 +124,42 @@ func TestQueryMetaAndEcho(t *testing.T) {
 		"filters":[],"dimensions":["time:day"],"order_by":[["time:day","asc"],["visitors","desc"]],
 		"include":{"time_labels":true,"total_rows":true},"pagination":{"limit":5}}`, string(query))
 }
+
+func TestQueryWeeksAndMonths(t *testing.T) {
+	t.Parallel()
+	url := newQueryServer(t, breakdownSite(t))
+	tests := []struct {
+		name, body, results, labels string
+	}{
+		{
+			name: "first_week_starts_at_the_range",
+			body: `{"site_id":"dims.example","date_range":["2025-01-08","2025-01-20"],"metrics":["visitors"],"dimensions":["time:week"],
+				"include":{"time_labels":true}}`,
+			results: `[{"dimensions":["2025-01-08"],"metrics":[3]}]`,
+			labels:  `["2025-01-08","2025-01-13","2025-01-20"]`,
+		},
+		{
+			name: "months_are_labelled_by_their_first_day",
+			body: `{"site_id":"dims.example","date_range":["2024-12-15","2025-02-10"],"metrics":["visits"],"dimensions":["time:month"],
+				"include":{"time_labels":true}}`,
+			results: `[{"dimensions":["2025-01-01"],"metrics":[3]}]`,
+			labels:  `["2024-12-01","2025-01-01","2025-02-01"]`,
+		},
+		{
+			name: "time_over_91_days_is_by_week",
+			body: `{"site_id":"dims.example","date_range":"91d","date":"2025-02-01","metrics":["visitors"],"dimensions":["time"]}`,
+			results: `[{"dimensions":["2025-01-06"],"metrics":[3]}]`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := postQuery(t, url, tt.body)
+			require.JSONEq(t, tt.results, a.results(t))
+			if tt.labels != "" {
+				labels, err := json.Marshal(a.body["meta"].(map[string]any)["time_labels"])
+				require.NoError(t, err)
+				require.JSONEq(t, tt.labels, string(labels))
+			}
+		})
+	}
+}
