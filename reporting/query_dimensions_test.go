@@ -146,8 +146,8 @@ func TestQueryWeeksAndMonths(t *testing.T) {
 			labels:  `["2024-12-01","2025-01-01","2025-02-01"]`,
 		},
 		{
-			name: "time_over_91_days_is_by_week",
-			body: `{"site_id":"dims.example","date_range":"91d","date":"2025-02-01","metrics":["visitors"],"dimensions":["time"]}`,
+			name:    "time_over_91_days_is_by_week",
+			body:    `{"site_id":"dims.example","date_range":"91d","date":"2025-02-01","metrics":["visitors"],"dimensions":["time"]}`,
 			results: `[{"dimensions":["2025-01-06"],"metrics":[3]}]`,
 		},
 	}
