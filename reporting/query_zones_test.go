@@ -81,3 +81,41 @@ func TestQueryEchoesLocalRangeAndLabels(t *testing.T) {
 	require.Equal(t, "2025-03-09 00:00:00", labels[0])
 	require.Equal(t, "2025-03-09 23:00:00", labels[23])
 }
+
+// TestQueryDayStartsAfterSkippedMidnight: Havana's clocks skip from 00:00 to 01:00 on 2025-03-09, so that
+// day begins at 01:00 CDT (05:00 UTC); Go's time.Date makes the missing midnight 23:00 of the day before.
+func TestQueryDayStartsAfterSkippedMidnight(t *testing.T) {
+	t.Parallel()
+	url := newQueryServer(t, querySite{id: "havana.example", zone: "America/Havana", events: concat(
+		visitorEvents(t, "havana.example", 1, pv("/", "2025-03-09T04:30:00Z")), // Mar 8 23:30 CST
+		visitorEvents(t, "havana.example", 2, pv("/", "2025-03-09T05:30:00Z")), // Mar 9 01:30 CDT
+	)})
+	const mar9 = `"site_id":"havana.example","date_range":["2025-03-09","2025-03-09"],`
+	for _, body := range []string{
+		`{` + mar9 + `"metrics":["pageviews"]}`,
+		`{` + mar9 + `"metrics":["pageviews"],"filters":[["is_not","visit:source",["nowhere"]]]}`,
+	} {
+		a := postQuery(t, url, body)
+		require.JSONEq(t, `[{"dimensions":[],"metrics":[1]}]`, a.results(t), body)
+		dates, err := json.Marshal(a.body["query"].(map[string]any)["date_range"])
+		require.NoError(t, err)
+		require.JSONEq(t, `["2025-03-09T01:00:00-04:00","2025-03-09T23:59:59-04:00"]`, string(dates))
+	}
+}
+
+// TestQueryVisitCountsOnItsStartDay: a visit from 23:50 to 00:10 counts on the day it starts, also when
+// the query asks for event metrics too; its events count on their own days.
+func TestQueryVisitCountsOnItsStartDay(t *testing.T) {
+	t.Parallel()
+	url := newQueryServer(t, querySite{id: "midnight.example", events: visitorEvents(t, "midnight.example", 1,
+		pv("/", "2025-01-10T23:50:00Z"), pv("/b", "2025-01-11T00:10:00Z"))})
+	tests := []struct{ day, want string }{
+		{"2025-01-10", `[{"dimensions":[],"metrics":[1,1,1,1200]}]`},
+		{"2025-01-11", `[{"dimensions":[],"metrics":[1,0,1,0]}]`},
+	}
+	for _, tt := range tests {
+		body := `{"site_id":"midnight.example","date_range":["` + tt.day + `","` + tt.day + `"],` +
+			`"metrics":["visitors","visits","pageviews","visit_duration"]}`
+		require.JSONEq(t, tt.want, postQuery(t, url, body).results(t), tt.day)
+	}
+}

@@ -20,9 +20,18 @@ func dayOf(t time.Time) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
-// localMidnight is the instant day (a date at midnight UTC) begins in zone.
+// localMidnight is the first instant whose date in zone is day (a date at midnight UTC), the date the
+// projections give an event. Where clocks are set back across midnight the wall-clock midnight is
+// ambiguous and time.Date may pick its later instant; where they skip it, the day starts after the gap.
 func localMidnight(day time.Time, zone *time.Location) time.Time {
-	return time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, zone)
+	t := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, zone)
+	for dayOf(t.In(zone)).Before(day) {
+		t = t.Add(time.Minute)
+	}
+	for dayOf(t.Add(-time.Minute).In(zone)).Equal(day) {
+		t = t.Add(-time.Minute)
+	}
+	return t
 }
 
 // days returns the range of whole local days first..last in zone.

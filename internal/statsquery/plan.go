@@ -1,6 +1,9 @@
 package statsquery
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Query is a Request whose date range is resolved and whose "time" dimension is made concrete.
 type Query struct {
@@ -31,9 +34,9 @@ func NewQuery(req Request, rng Range) *Query {
 
 // plan says which metrics each side computes. The event side counts events in the range; the visit
 // side counts visits starting in the range (a visit belongs to the local day it starts). Which side
-// answers visitors, visits and percentage follows Plausible's TableDecider.partition_metrics for v2
-// queries, so that a query touching only visit attributes is answered from visits alone and one touching
-// events from events alone.
+// answers visitors and percentage follows Plausible's TableDecider.partition_metrics for v2 queries, so
+// that a query touching only visit attributes is answered from visits alone and one touching events from
+// events alone; visits are always counted on the visits side unless grouped by an event dimension.
 type plan struct {
 	eventMetrics []string // of visitors, visits, pageviews, events
 	visitMetrics []string // of visitors, visits, bounce_rate, visit_duration, views_per_visit
@@ -67,6 +70,12 @@ func decide(q *Query) plan {
 	default:
 		onEvents = append(eventOnly, either...)
 		onVisits = sessionOnly
+	}
+	if eventDims == 0 && contains(onEvents, Visits) {
+		// Without an event dimension to group by, visits are the visits starting in the range: read from
+		// visits by day instead of joining every event of the range to its visit.
+		onEvents = slices.DeleteFunc(slices.Clone(onEvents), func(m string) bool { return m == Visits })
+		onVisits = append(slices.Clone(onVisits), Visits)
 	}
 	p := plan{percentOn: fromVisits}
 	for _, m := range onEvents {

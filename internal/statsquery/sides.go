@@ -3,7 +3,6 @@ package statsquery
 import (
 	"strconv"
 	"strings"
-	"time"
 )
 
 // counts are one group's figures from one side; a side leaves the figures it does not count at zero.
@@ -21,12 +20,11 @@ func eventsSQL(q *Query, metrics, dims []string) (string, []any) {
 	b := &builder{q: q}
 	site := b.arg(q.SiteID)
 	if key := hourlyKey(q, metrics, dims); key != "" {
-		sel := b.dims(dims, fromHourly)
 		where := "h.site_id = " + site + " AND h.hour >= " + b.arg(q.Range.First) + "::date::timestamp" +
 			" AND h.hour < (" + b.arg(q.Range.Last) + "::date + 1)::timestamp AND h.dimension = " + b.arg(key) +
 			" AND " + b.filter(q.Filters, fromHourly, nil)
-		return "SELECT " + sel + "count(DISTINCT h.visitor_id), 0, coalesce(sum(h.events), 0), coalesce(sum(h.pageviews), 0)" +
-			" FROM hourly_visitors h WHERE " + where + groupBy(dims), b.args
+		return "SELECT " + b.dims(dims, fromHourly) + "count(DISTINCT h.visitor_id), 0, coalesce(sum(h.events), 0)," +
+			" coalesce(sum(h.pageviews), 0) FROM hourly_visitors h WHERE " + where + groupBy(len(dims)), b.args
 	}
 	join := contains(metrics, Visits)
 	for _, d := range append(filterDimensions(q.Filters), dims...) {
@@ -34,7 +32,6 @@ func eventsSQL(q *Query, metrics, dims []string) (string, []any) {
 			join = true
 		}
 	}
-	sel := b.dims(dims, fromEvents)
 	from := "events e"
 	visits := "0"
 	if join {
@@ -42,21 +39,10 @@ func eventsSQL(q *Query, metrics, dims []string) (string, []any) {
 			" AND e.occurred_at BETWEEN v.start_at AND v.end_at"
 		visits = "count(DISTINCT (v.visitor_id, v.start_at))"
 	}
-	where := "e.site_id = " + site + " AND NOT e.is_bot AND " + b.eventRange() + " AND " + b.filter(q.Filters, fromEvents, nil)
-	return "SELECT " + sel + "count(DISTINCT " + visitorOfEvent + "), " + visits +
-		", count(*), count(*) FILTER (WHERE e.event_type = 'page_view') FROM " + from + " WHERE " + where + groupBy(dims), b.args
-}
-
-// eventRange selects the raw events of the range. A range of days selects events by their local date,
-// as the projections count them, within a day's margin of its instants so the index narrows the scan.
-func (b *builder) eventRange() string {
-	r := b.q.Range
-	if !r.Days {
-		return "e.occurred_at >= " + b.arg(r.Start) + " AND e.occurred_at < " + b.arg(r.End)
-	}
-	day := 24 * time.Hour
-	return "e.occurred_at >= " + b.arg(r.Start.Add(-day)) + " AND e.occurred_at < " + b.arg(r.End.Add(day)) +
-		" AND " + b.local(fromEvents) + "::date BETWEEN " + b.arg(r.First) + "::date AND " + b.arg(r.Last) + "::date"
+	where := "e.site_id = " + site + " AND NOT e.is_bot AND e.occurred_at >= " + b.arg(q.Range.Start) +
+		" AND e.occurred_at < " + b.arg(q.Range.End) + " AND " + b.filter(q.Filters, fromEvents, nil)
+	return "SELECT " + b.dims(dims, fromEvents) + "count(DISTINCT " + visitorOfEvent + "), " + visits +
+		", count(*), count(*) FILTER (WHERE e.event_type = 'page_view') FROM " + from + " WHERE " + where + groupBy(len(dims)), b.args
 }
 
 // pageAsEntry makes the visit side of an event:page breakdown group and filter visits by their entry
@@ -101,7 +87,7 @@ func visitsSQL(q *Query, dims []string) (string, []any) {
 	}
 	return "SELECT " + sel + "count(DISTINCT v.visitor_id), count(*), coalesce(sum(v.pageviews), 0)," +
 		" count(*) FILTER (WHERE v.events = 1), coalesce(sum(extract(epoch FROM v.end_at - v.start_at)), 0)::float8" +
-		" FROM visits v WHERE " + where + groupBy(dims), b.args
+		" FROM visits v WHERE " + where + groupBy(len(dims)), b.args
 }
 
 // dims is the select list of the dimension values, each followed by a comma.
@@ -113,13 +99,13 @@ func (b *builder) dims(dims []string, src source) string {
 	return s.String()
 }
 
-// groupBy groups by the first len(dims) columns.
-func groupBy(dims []string) string {
-	if len(dims) == 0 {
+// groupBy groups by the first n columns.
+func groupBy(n int) string {
+	if n == 0 {
 		return ""
 	}
-	cols := make([]string, len(dims))
-	for i := range dims {
+	cols := make([]string, n)
+	for i := range cols {
 		cols[i] = strconv.Itoa(i + 1)
 	}
 	return " GROUP BY " + strings.Join(cols, ", ")
