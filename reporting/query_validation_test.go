@@ -2,6 +2,7 @@ package reporting_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -77,4 +78,22 @@ func TestQueryRefusals(t *testing.T) {
 			require.Equal(t, map[string]any{"error": tt.want}, a.body)
 		})
 	}
+}
+
+func TestQueryHTTPEdges(t *testing.T) {
+	t.Parallel()
+	url := newQueryServer(t)
+	res, err := http.Get(url + "/api/v2/query")
+	require.NoError(t, err)
+	res.Body.Close()
+	require.Equal(t, http.StatusMethodNotAllowed, res.StatusCode)
+
+	big := `{"site_id":"x.example","metrics":["visitors"],"date_range":"all","filters":[["is","event:page",["` +
+		strings.Repeat("a", 70<<10) + `"]]]}`
+	a := postQuery(t, url, big)
+	require.Equal(t, http.StatusRequestEntityTooLarge, a.status)
+	require.Equal(t, map[string]any{"error": "request body too large"}, a.body)
+
+	a = postQuery(t, url, `{"site_id":"nobody.example","metrics":["visitors","visits"],"date_range":"all"}`)
+	require.JSONEq(t, `[{"dimensions":[],"metrics":[0,0]}]`, a.results(t), "a site without data answers zeros")
 }
