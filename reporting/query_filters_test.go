@@ -117,3 +117,14 @@ func TestQueryFilters(t *testing.T) {
 		})
 	}
 }
+
+// TestQueryRegexpPostgresRefuses: \pL is valid re2 but not a Postgres regular expression; the query is
+// refused, not failed.
+func TestQueryRegexpPostgresRefuses(t *testing.T) {
+	t.Parallel()
+	url := newQueryServer(t, breakdownSite(t))
+	a := postQuery(t, url, `{"site_id":"dims.example","date_range":["2025-01-10","2025-01-10"],"metrics":["visitors"],
+		"filters":[["matches","event:page",["\\pL"]]]}`)
+	require.Equal(t, 400, a.status, a.raw)
+	require.Equal(t, map[string]any{"error": `Invalid filters. invalid regular expression: invalid escape \ sequence`}, a.body)
+}
