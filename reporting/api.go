@@ -33,17 +33,17 @@ type Zones interface {
 type API struct {
 	stats StatsReader
 	zones Zones // nil: today is UTC's
-	// queries answers POST /api/v2/query (AnswerQueries); guard checks its API keys, nil: none.
-	queries QueryDB
-	guard   KeyGuard
-	cache   *StatsCache
-	ready   func(context.Context) error
-	log     *slog.Logger
-	now     func() time.Time
+	cache *StatsCache
+	ready func(context.Context) error
+	log   *slog.Logger
+	now   func() time.Time
 
 	registry     *prometheus.Registry
 	http         *metrics.HTTP
 	cacheMetrics cacheMetrics
+
+	// queries answers POST /api/v2/query (AnswerQueries); nil: the route is not served.
+	queries QueryDB
 }
 
 // NewAPI returns handlers reading from stats through cache, which may be nil for none; ready reports

@@ -51,7 +51,7 @@ func newQueryServer(t *testing.T, all ...querySite) string {
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	api := reporting.NewAPI(reporting.NewStore(pool), nil, pool.Ping, log)
 	api.CountDaysIn(sites.NewZones(pool, log))
-	api.AnswerQueries(pool, nil)
+	api.AnswerQueries(pool)
 	srv := httptest.NewServer(api.Routes())
 	t.Cleanup(srv.Close)
 	return srv.URL
