@@ -110,6 +110,7 @@ func ServeWith(ctx context.Context, cfg Config, ln net.Listener, reg *prometheus
 	}
 	zones := sites.NewZones(pool, log)
 	api.CountDaysIn(zones)
+	api.AnswerQueries(pool)
 	refreshCtx, stopRefresh := context.WithCancel(ctx)
 	refreshed := make(chan struct{})
 	go func() {
