@@ -19,9 +19,10 @@ type QueryDB interface {
 	statsquery.Querier
 }
 
-// AnswerQueries serves POST /api/v2/query from db.
-func (a *API) AnswerQueries(db QueryDB) {
-	a.queries = db
+// AnswerQueries serves POST /api/v2/query from db, to the requests guard allows: a key with access to
+// the site, or a public site. A nil guard answers every request (tests of the answers themselves).
+func (a *API) AnswerQueries(db QueryDB, guard Guard) {
+	a.queries, a.queryGuard = db, guard
 }
 
 // queryError answers a Plausible-style error: {"error": "message"}.
@@ -41,15 +42,16 @@ func (a *API) postQuery(w http.ResponseWriter, r *http.Request) {
 		queryError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	if _, err := statsquery.SiteID(obj); err != nil {
+	siteID, err := statsquery.SiteID(obj)
+	if err != nil {
 		queryError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	// API KEYS (issue 13): the key check goes here, once site_id is known and before anything else about
-	// the query is read or answered. At merge, with main's reporting/guard.go, the site id above is bound
-	// (siteID, err := statsquery.SiteID(obj)) and checked with
-	//	if !a.allowed(w, r, siteID) { return }
-	// by a guard that the query API always has (not only under STATS_REQUIRE_KEY).
+	// The key is checked once the site is known and before anything else about the query is read or
+	// answered, so a refused key learns nothing of the site or of the query's validity.
+	if !a.allowedBy(a.queryGuard, w, r, siteID, queryError) {
+		return
+	}
 	req, err := statsquery.Parse(obj)
 	if err != nil {
 		queryError(w, http.StatusBadRequest, err.Error())

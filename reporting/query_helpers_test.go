@@ -16,6 +16,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/analytics-pipeline/analytics/event"
+	"github.com/analytics-pipeline/analytics/internal/openapi"
+	"github.com/analytics-pipeline/analytics/internal/openapitest"
 	"github.com/analytics-pipeline/analytics/internal/sites"
 	"github.com/analytics-pipeline/analytics/internal/testenv"
 	"github.com/analytics-pipeline/analytics/projections"
@@ -51,8 +53,8 @@ func newQueryServer(t *testing.T, all ...querySite) string {
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	api := reporting.NewAPI(reporting.NewStore(pool), nil, pool.Ping, log)
 	api.CountDaysIn(sites.NewZones(pool, log))
-	api.AnswerQueries(pool)
-	srv := httptest.NewServer(api.Routes())
+	api.AnswerQueries(pool, nil)
+	srv := httptest.NewServer(openapitest.Handler(t, openapi.Reporting, api.Routes()))
 	t.Cleanup(srv.Close)
 	return srv.URL
 }
