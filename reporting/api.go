@@ -42,6 +42,11 @@ type API struct {
 	registry     *prometheus.Registry
 	http         *metrics.HTTP
 	cacheMetrics cacheMetrics
+
+	// queries answers POST /api/v2/query (AnswerQueries); nil: the route is not served.
+	queries QueryDB
+	// queryGuard decides which sites a POST /api/v2/query may read (AnswerQueries).
+	queryGuard Guard
 }
 
 // NewAPI returns handlers reading from stats through cache, which may be nil for none; ready reports

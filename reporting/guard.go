@@ -19,19 +19,29 @@ func (a *API) RequireKey(guard Guard) {
 	a.guard = guard
 }
 
-// allowed reports whether r may read siteID's statistics; when it may not, it has answered: 401 or 429
-// as apikeys.WriteDenial answers them, 503 when the keys cannot be read.
+// allowed reports whether r may read siteID's statistics from GET /stats (allowedBy with the /stats
+// guard and the seed's error shape).
 func (a *API) allowed(w http.ResponseWriter, r *http.Request, siteID string) bool {
-	if a.guard == nil {
+	return a.allowedBy(a.guard, w, r, siteID, func(w http.ResponseWriter, status int, message string) {
+		httpapi.WriteError(w, status, message)
+	})
+}
+
+// allowedBy reports whether guard lets r read siteID's statistics (a nil guard lets everyone); when it
+// does not, it has answered: 401 or 429 as apikeys.WriteDenial answers them, or, when the keys cannot be
+// read, 503 written by unavailable in the endpoint's error shape.
+func (a *API) allowedBy(guard Guard, w http.ResponseWriter, r *http.Request, siteID string,
+	unavailable func(w http.ResponseWriter, status int, message string)) bool {
+	if guard == nil {
 		return true
 	}
-	err := a.guard.Check(r.Context(), r.Header.Get("Authorization"), siteID)
+	err := guard.Check(r.Context(), r.Header.Get("Authorization"), siteID)
 	if err == nil {
 		return true
 	}
 	if !apikeys.WriteDenial(w, err) {
 		httpapi.LogError(a.log, w, r, "check API key", "err", err)
-		httpapi.WriteError(w, http.StatusServiceUnavailable, "statistics are unavailable; retry later")
+		unavailable(w, http.StatusServiceUnavailable, "statistics are unavailable; retry later")
 	}
 	return false
 }

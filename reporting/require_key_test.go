@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -134,4 +135,47 @@ func TestStatsRequireKeyLimitsEachKey(t *testing.T) {
 	require.Equal(t, http.StatusTooManyRequests, res.status)
 	require.JSONEq(t, `{"error":"Too many API requests. Your API key is limited to 2 requests per hour."}`, string(res.body))
 	require.Equal(t, "1800", header.Get("Retry-After"), "one request comes back every 30 minutes")
+}
+
+// TestQueryNeedsAKeyOrAPublicSite: POST /api/v2/query always checks keys, STATS_REQUIRE_KEY or not: a
+// key for the site or a public site is answered; no key, a wrong key, a key for another site and a site
+// that does not exist are refused as Plausible refuses them, the last two alike.
+func TestQueryNeedsAKeyOrAPublicSite(t *testing.T) {
+	t.Parallel()
+	dbURL, key := keyedDatabase(t)
+	url := serveServiceOn(t, reporting.Config{}, dbURL)
+	query := func(site, authorization string) response {
+		body := `{"site_id":"` + site + `","metrics":["pageviews"],"date_range":["2025-11-12","2025-11-12"]}`
+		req, err := http.NewRequest(http.MethodPost, url+"/api/v2/query", strings.NewReader(body))
+		require.NoError(t, err)
+		req.Header.Set("Content-Type", "application/json")
+		if authorization != "" {
+			req.Header.Set("Authorization", authorization)
+		}
+		res, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		defer res.Body.Close()
+		got, err := io.ReadAll(res.Body)
+		require.NoError(t, err)
+		openapitest.Exchange(t, openapi.Reporting, req, []byte(body), res.StatusCode, res.Header, got)
+		return response{status: res.StatusCode, body: got}
+	}
+	for _, tt := range []struct {
+		name, site, authorization string
+		status                    int
+		body                      string
+	}{
+		{"key_for_the_site", "s", "Bearer " + key, http.StatusOK, `"results":[{"metrics":[1],"dimensions":[]}]`},
+		{"public_site_without_key", "open", "", http.StatusOK, `"results":[{"metrics":[0],"dimensions":[]}]`},
+		{"no_key", "s", "", http.StatusUnauthorized, missingKeyError},
+		{"wrong_key", "s", "Bearer apk_wrong", http.StatusUnauthorized, invalidKeyError},
+		{"key_for_another_site", "other", "Bearer " + key, http.StatusUnauthorized, invalidKeyError},
+		{"site_that_does_not_exist", "nobody", "Bearer " + key, http.StatusUnauthorized, invalidKeyError},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			res := query(tt.site, tt.authorization)
+			require.Equal(t, tt.status, res.status, string(res.body))
+			require.Contains(t, string(res.body), strings.TrimSuffix(tt.body, "\n"))
+		})
+	}
 }

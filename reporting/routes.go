@@ -19,6 +19,9 @@ func (a *API) Routes() http.Handler {
 	r.Get("/health", httpapi.Health)
 	r.Get("/ready", httpapi.Ready("postgres", a.ready))
 	r.Get("/stats", a.getStats)
+	if a.queries != nil {
+		r.Post("/api/v2/query", a.postQuery)
+	}
 	r.Method(http.MethodGet, "/metrics", metrics.Handler(a.registry))
 	r.Method(http.MethodGet, "/openapi.json", openapi.Handler(openapi.Reporting))
 	return r

@@ -103,13 +103,14 @@ func ServeWith(ctx context.Context, cfg Config, ln net.Listener, reg *prometheus
 	defer stopCache()
 	api := NewAPI(NewStore(pool), cache, pool.Ping, log)
 	api.Instrument(reg)
+	guard := apikeys.NewGuard(apikeys.NewStore(pool), cfg.APIKeys)
+	defer guard.Close()
 	if cfg.StatsRequireKey {
-		guard := apikeys.NewGuard(apikeys.NewStore(pool), cfg.APIKeys)
-		defer guard.Close()
 		api.RequireKey(guard)
 	}
 	zones := sites.NewZones(pool, log)
 	api.CountDaysIn(zones)
+	api.AnswerQueries(pool, guard)
 	refreshCtx, stopRefresh := context.WithCancel(ctx)
 	refreshed := make(chan struct{})
 	go func() {
