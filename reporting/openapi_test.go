@@ -1,6 +1,7 @@
 package reporting_test
 
 import (
+	"log/slog"
 	"net/http"
 	"testing"
 
@@ -10,13 +11,17 @@ import (
 	"github.com/analytics-pipeline/analytics/internal/openapi"
 	"github.com/analytics-pipeline/analytics/internal/openapitest"
 	"github.com/analytics-pipeline/analytics/internal/testenv"
+	"github.com/analytics-pipeline/analytics/reporting"
 )
 
-// TestOpenAPIDocumentsEveryRoute checks that the reporting router serves exactly the operations of its
-// OpenAPI document, none missing on either side.
+// TestOpenAPIDocumentsEveryRoute checks that the reporting router, as Serve builds it (the query API
+// included), serves exactly the operations of its OpenAPI document, none missing on either side.
 func TestOpenAPIDocumentsEveryRoute(t *testing.T) {
 	t.Parallel()
-	routes, ok := handler(testenv.Database(t)).(chi.Routes)
+	pool := testenv.Database(t)
+	api := reporting.NewAPI(reporting.NewStore(pool), nil, pool.Ping, slog.New(slog.DiscardHandler))
+	api.AnswerQueries(pool, nil)
+	routes, ok := api.Routes().(chi.Routes)
 	require.True(t, ok, "Routes is a chi router")
 	openapitest.RequireRoutes(t, openapi.Reporting, routes)
 }
