@@ -2,7 +2,6 @@ package admin
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -74,13 +73,7 @@ func parseKeysList(args []string, out io.Writer) (*Command, error) {
 			return err
 		}
 		if *asJSON {
-			encoder := json.NewEncoder(out)
-			for _, key := range keys {
-				if err := encoder.Encode(key); err != nil {
-					return fmt.Errorf("write keys: %w", err)
-				}
-			}
-			return nil
+			return writeJSONLines(out, keys, "keys")
 		}
 		return writeKeysTable(out, keys)
 	}), nil

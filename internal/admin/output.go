@@ -50,12 +50,12 @@ func writeJSON(out io.Writer, entry messaging.PoisonEntry) error {
 	return nil
 }
 
-// writeJSONLines writes one JSON object per entry and line.
-func writeJSONLines(out io.Writer, entries []messaging.PoisonEntry) error {
+// writeJSONLines writes one JSON object per item and line, as what (a plural noun) in its error.
+func writeJSONLines[T any](out io.Writer, items []T, what string) error {
 	encoder := json.NewEncoder(out)
-	for _, entry := range entries {
-		if err := encoder.Encode(toEntryJSON(entry)); err != nil {
-			return fmt.Errorf("write entries: %w", err)
+	for _, item := range items {
+		if err := encoder.Encode(item); err != nil {
+			return fmt.Errorf("write %s: %w", what, err)
 		}
 	}
 	return nil

@@ -28,7 +28,11 @@ func parseList(args []string, out io.Writer) (*Command, error) {
 			return err
 		}
 		if *asJSON {
-			return writeJSONLines(out, entries)
+			shown := make([]entryJSON, len(entries))
+			for i, entry := range entries {
+				shown[i] = toEntryJSON(entry)
+			}
+			return writeJSONLines(out, shown, "entries")
 		}
 		return writeTable(out, entries)
 	}), nil

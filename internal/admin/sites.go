@@ -102,13 +102,7 @@ func parseSitesList(args []string, out io.Writer) (*Command, error) {
 			return err
 		}
 		if *asJSON {
-			encoder := json.NewEncoder(out)
-			for _, site := range list {
-				if err := encoder.Encode(site); err != nil {
-					return fmt.Errorf("write sites: %w", err)
-				}
-			}
-			return nil
+			return writeJSONLines(out, list, "sites")
 		}
 		return writeSitesTable(out, list)
 	}), nil
