@@ -33,13 +33,35 @@ func runAdmin(t *testing.T, cfg admin.Config, args ...string) (string, error) {
 	return out.String(), err
 }
 
+// parseCase is a command line and the error admin.Parse must return for it (nil: a command).
+type parseCase struct {
+	name    string
+	args    []string
+	wantErr error
+}
+
+// requireParses runs each case as a parallel subtest: Parse returns a command, or the case's error and
+// no command.
+func requireParses(t *testing.T, cases []parseCase) {
+	t.Helper()
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			cmd, err := admin.Parse(tc.args, io.Discard)
+			if tc.wantErr != nil {
+				require.ErrorIs(t, err, tc.wantErr)
+				require.Nil(t, cmd)
+				return
+			}
+			require.NoError(t, err)
+			require.NotNil(t, cmd)
+		})
+	}
+}
+
 func TestParse(t *testing.T) {
 	t.Parallel()
-	cases := []struct {
-		name    string
-		args    []string
-		wantErr error
-	}{
+	cases := []parseCase{
 		{name: "list", args: []string{"poison", "list"}},
 		{name: "list_with_flags", args: []string{"poison", "list", "-limit", "5", "-json"}},
 		{name: "list_all", args: []string{"poison", "list", "-limit", "0"}},
@@ -75,19 +97,7 @@ func TestParse(t *testing.T) {
 		{name: "expire_extra_argument", args: []string{"events", "expire", "-older-than", "1h", "now"}, wantErr: admin.ErrUsage},
 		{name: "status_extra_argument", args: []string{"queue", "status", "now"}, wantErr: admin.ErrUsage},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			cmd, err := admin.Parse(tc.args, io.Discard)
-			if tc.wantErr != nil {
-				require.ErrorIs(t, err, tc.wantErr)
-				require.Nil(t, cmd)
-				return
-			}
-			require.NoError(t, err)
-			require.NotNil(t, cmd)
-		})
-	}
+	requireParses(t, cases)
 }
 
 func TestRunRejectsUnusableConfig(t *testing.T) {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"regexp"
 	"strings"
 	"testing"
@@ -19,11 +18,7 @@ import (
 
 func TestParseKeys(t *testing.T) {
 	t.Parallel()
-	cases := []struct {
-		name    string
-		args    []string
-		wantErr error
-	}{
+	cases := []parseCase{
 		{name: "create", args: []string{"keys", "create"}},
 		{name: "create_for_site_with_name", args: []string{"keys", "create", "-site", "shop.example", "-name", "grafana"}},
 		{name: "list", args: []string{"keys", "list"}},
@@ -36,18 +31,7 @@ func TestParseKeys(t *testing.T) {
 		{name: "revoke_zero", args: []string{"keys", "revoke", "0"}, wantErr: admin.ErrUsage},
 		{name: "unknown", args: []string{"keys", "show", "3"}, wantErr: admin.ErrUsage},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			cmd, err := admin.Parse(tc.args, io.Discard)
-			if tc.wantErr != nil {
-				require.ErrorIs(t, err, tc.wantErr)
-				return
-			}
-			require.NoError(t, err)
-			require.NotNil(t, cmd)
-		})
-	}
+	requireParses(t, cases)
 }
 
 var createdKey = regexp.MustCompile(`^created key (\d+)( "[^"]*")? for (every site|site \S+)\n(apk_[a-z2-7]{52})\n` +

@@ -23,11 +23,7 @@ import (
 
 func TestParseSites(t *testing.T) {
 	t.Parallel()
-	cases := []struct {
-		name    string
-		args    []string
-		wantErr error
-	}{
+	cases := []parseCase{
 		{name: "create", args: []string{"sites", "create", "example.com"}},
 		{name: "create_with_zone", args: []string{"sites", "create", "-time-zone", "Asia/Kolkata", "example.com"}},
 		{name: "list", args: []string{"sites", "list"}},
@@ -42,18 +38,7 @@ func TestParseSites(t *testing.T) {
 		{name: "update_without_id", args: []string{"sites", "update", "-time-zone", "UTC"}, wantErr: admin.ErrUsage},
 		{name: "unknown", args: []string{"sites", "delete", "example.com"}, wantErr: admin.ErrUsage},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			t.Parallel()
-			cmd, err := admin.Parse(tc.args, io.Discard)
-			if tc.wantErr != nil {
-				require.ErrorIs(t, err, tc.wantErr)
-				return
-			}
-			require.NoError(t, err)
-			require.NotNil(t, cmd)
-		})
-	}
+	requireParses(t, cases)
 }
 
 func TestSitesCommands(t *testing.T) {

@@ -1,9 +1,6 @@
 package allinone_test
 
 import (
-	"context"
-	"log/slog"
-	"net"
 	"net/http"
 	"strings"
 	"testing"
@@ -11,43 +8,15 @@ import (
 
 	"github.com/stretchr/testify/require"
 
-	"github.com/analytics-pipeline/analytics/ingestion"
-	"github.com/analytics-pipeline/analytics/internal/allinone"
 	"github.com/analytics-pipeline/analytics/internal/metrics/metricstest"
-	"github.com/analytics-pipeline/analytics/internal/testenv"
-	"github.com/analytics-pipeline/analytics/messaging"
-	"github.com/analytics-pipeline/analytics/processor"
-	"github.com/analytics-pipeline/analytics/reporting"
 )
-
-func listen(t *testing.T) net.Listener {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	return ln
-}
 
 // TestMetricsSharedByBothServices runs the all-in-one process: ingestion, reporting and the processor
 // record into one registry (without a double registration panic), the HTTP services told apart by the
 // service label, and both ports' GET /metrics answer with all of it.
 func TestMetricsSharedByBothServices(t *testing.T) {
 	t.Parallel()
-	msgCfg := testenv.Broker(t, messaging.BrokerMemory)
-	dbURL := testenv.ProcessorDatabaseURL(t, msgCfg)
-	cfg := allinone.Config{
-		Ingestion: ingestion.Config{Messaging: msgCfg, ShutdownTimeout: time.Second},
-		Processor: processor.Config{DatabaseURL: dbURL, Messaging: msgCfg, ShutdownTimeout: time.Second},
-		Reporting: reporting.Config{DatabaseURL: dbURL, ShutdownTimeout: time.Second},
-	}
-	ingestLn, reportLn := listen(t), listen(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	served := make(chan error, 1)
-	go func() { served <- allinone.Serve(ctx, cfg, ingestLn, reportLn, slog.New(slog.DiscardHandler)) }()
-	t.Cleanup(func() {
-		cancel()
-		require.NoError(t, <-served)
-	})
-	ingestURL, reportURL := "http://"+ingestLn.Addr().String(), "http://"+reportLn.Addr().String()
+	ingestURL, reportURL := serveAllInOne(t)
 
 	res, err := http.Post(ingestURL+"/event", "application/json",
 		strings.NewReader(`{"site_id":"s","event_type":"page_view","path":"/","user_id":"u","timestamp":"2025-01-01T00:00:00Z"}`))
