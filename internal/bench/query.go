@@ -1,0 +1,90 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// querySite is the site every query figure reads: the biggest of the Zipf-distributed data set, the
+// worst case.
+const querySite = "query-site-1"
+
+// queryFigure is one POST /api/v2/query the figures load, with its p99 target.
+type queryFigure struct {
+	Name   string
+	Body   string
+	Target time.Duration
+}
+
+// queryFigures are the issue's four queries over the last 30 days of the data set on querySite.
+func queryFigures() []queryFigure {
+	rng := fmt.Sprintf(`["%s", "%s"]`, queryLastDay.AddDate(0, 0, -29).Format(time.DateOnly), queryLastDay.Format(time.DateOnly))
+	body := func(rest string) string {
+		return fmt.Sprintf(`{"site_id": %q, "date_range": %s, %s}`, querySite, rng, rest)
+	}
+	return []queryFigure{
+		{"aggregate of all metrics", body(`"metrics": ["visitors", "visits", "pageviews", "views_per_visit", "bounce_rate", "visit_duration", "events"]`), 50 * time.Millisecond},
+		{"time:day series of visitors and pageviews", body(`"metrics": ["visitors", "pageviews"], "dimensions": ["time:day"]`), 50 * time.Millisecond},
+		{"event:page breakdown, limit 10", body(`"metrics": ["visitors", "pageviews"], "dimensions": ["event:page"], "pagination": {"limit": 10}`), 100 * time.Millisecond},
+		{`event:page breakdown, limit 10, filtered on visit:source is "Google"`, body(`"metrics": ["visitors", "pageviews"], "dimensions": ["event:page"], "pagination": {"limit": 10}, "filters": [["is", "visit:source", ["Google"]]]`), 150 * time.Millisecond},
+	}
+}
+
+// query measures POST /api/v2/query on the query figures' data set, each query alone for cfg.Duration
+// with cfg.QueryConns connections; the query API has no answer cache, so every request reads Postgres.
+func (m *measurement) query(ctx context.Context) error {
+	logf(m.cfg, "filling the raw events (about %d) and the projections of the query figures", m.cfg.QueryEvents)
+	began := time.Now()
+	stored, err := populateQuery(ctx, m.stack.Postgres.URL, m.cfg.QueryEvents, func(step string, took time.Duration) {
+		logf(m.cfg, "  %s: %s", step, took.Round(time.Millisecond))
+	})
+	if err != nil {
+		return err
+	}
+	filled := time.Since(began)
+	logf(m.cfg, "%d raw events stored and projected in %s", stored, filled.Round(time.Second))
+	if err := m.startReporting(); err != nil {
+		return err
+	}
+	url := m.stack.ReportingURL + "/api/v2/query"
+	var slowest queryFigure
+	var slowestRatio float64
+	for _, f := range queryFigures() {
+		if err := checkQuery(ctx, url, f.Body); err != nil {
+			return fmt.Errorf("%s: %w", f.Name, err)
+		}
+		logf(m.cfg, "POST /api/v2/query, %s, %d connections, %s", f.Name, m.cfg.QueryConns, m.cfg.Duration)
+		res := HTTPLoad{URL: url, ContentType: "application/json", Bodies: [][]byte{[]byte(f.Body)},
+			Conns: m.cfg.QueryConns, Duration: m.cfg.Duration}.Run(ctx)
+		p99 := res.Percentile(0.99)
+		ratio := float64(p99) / float64(f.Target)
+		if ratio > slowestRatio {
+			slowest, slowestRatio = f, ratio
+		}
+		m.add(Row{
+			Figure: fmt.Sprintf("POST /api/v2/query, %s, 30 days of the biggest of %d sites (%s raw events in %d days, populated in %s), %d connections",
+				f.Name, querySites, count(stored), queryDays, filled.Round(time.Second), m.cfg.QueryConns),
+			Measured: fmt.Sprintf("p50 %s, p99 %s, max %s, %s (%d failed)", res.Percentile(0.5).Round(10*time.Microsecond),
+				p99.Round(10*time.Microsecond), res.Percentile(1).Round(10*time.Microsecond), perSecond(res.PerSecond()), res.Failed),
+			Against: fmt.Sprintf("target p99 < %s; the seed's GET /stats: %s, 19 ms mean at 32 connections on 45k events", f.Target, perSecond(seedStatsPerSecond)),
+			Ratio:   fmt.Sprintf("%.2f", ratio),
+			Met:     p99 < f.Target && res.Failed == 0 && res.OK > 0,
+		})
+	}
+	if m.cfg.QueryExplain {
+		return explainQuery(ctx, m.cfg, m.stack.Postgres.URL, slowest)
+	}
+	return nil
+}
+
+// count writes n with a metric suffix: 1.0M, 250k.
+func count(n int64) string {
+	switch {
+	case n >= 1e6:
+		return fmt.Sprintf("%.1fM", float64(n)/1e6)
+	case n >= 1e3:
+		return fmt.Sprintf("%.0fk", float64(n)/1e3)
+	}
+	return fmt.Sprint(n)
+}
