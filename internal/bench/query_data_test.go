@@ -51,7 +51,7 @@ func TestPopulateQueryDrawsZipfSitesOfRealisticVisits(t *testing.T) {
 	require.Positive(t, returning, "visitors return across days")
 
 	for _, column := range []string{"source", "referrer", "utm_campaign", "browser", "os", "device"} {
-		n := scalar(`SELECT count(DISTINCT `+column+`) FROM visits`)
+		n := scalar(`SELECT count(DISTINCT ` + column + `) FROM visits`)
 		require.True(t, n >= 2 && n <= 10, "%s: %v distinct values, from a small set", column, n)
 	}
 	require.InDelta(t, 0.3, scalar(`SELECT avg(coalesce(source = 'Google', false)::int) FROM visits`), 0.05, "Google's share of visits")
