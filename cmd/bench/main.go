@@ -30,7 +30,7 @@ func main() {
 	flag.IntVar(&cfg.StatsConns, "stats-conns", 32, "connections for the /stats figure")
 	flag.IntVar(&cfg.QueryEvents, "query-events", 10_000_000, "about how many raw events the query figures' data set holds: 100 sites with Zipf-distributed traffic over 90 days")
 	flag.IntVar(&cfg.QueryConns, "query-conns", 32, "connections for the POST /api/v2/query figures")
-	flag.BoolVar(&cfg.QueryExplain, "query-explain", false, "print EXPLAIN (ANALYZE, BUFFERS) of the statements of the query figure furthest from its target")
+	flag.BoolVar(&cfg.QueryExplain, "query-explain", false, "after the query figures, print EXPLAIN (ANALYZE, BUFFERS) of the statements each query runs")
 	flag.IntVar(&cfg.NotifyEvents, "notify-events", 20000, "events of the notify figure's single-entry backlog (its packed backlog holds 20 times as many)")
 	flag.IntVar(&cfg.StreamEvents, "stream-events", 200_000, "events of the Redis memory figure (the issue's target is for 5000000)")
 	flag.IntVar(&cfg.BacklogEvents, "backlog-events", 200_000, "events of the backlog figure, each its own stream entry, posted by one connection one request at a time")

@@ -106,6 +106,6 @@ func explainQuery(ctx context.Context, cfg Config, url string, f queryFigure) er
 		}
 		fmt.Fprintf(&out, "-- %s\n%s\n-- arguments %v\n%s\n\n", f.Name, s.SQL, s.Args, strings.Join(lines, "\n"))
 	}
-	logf(cfg, "EXPLAIN (ANALYZE, BUFFERS) of the slowest query's statements:\n%s", out.String())
+	logf(cfg, "EXPLAIN (ANALYZE, BUFFERS) of the statements of %s:\n%s", f.Name, out.String())
 	return nil
 }

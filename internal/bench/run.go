@@ -28,8 +28,7 @@ type Config struct {
 	// days); QueryConns how many connections load POST /api/v2/query.
 	QueryEvents int
 	QueryConns  int
-	// QueryExplain prints EXPLAIN (ANALYZE, BUFFERS) of the statements of the query figure furthest from
-	// its target.
+	// QueryExplain prints EXPLAIN (ANALYZE, BUFFERS) of the statements of every query figure.
 	QueryExplain bool
 	// NotifyEvents is the single-entry backlog of the notify figure; its packed backlog holds 20 times
 	// as many events.
