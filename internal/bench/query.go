@@ -35,8 +35,9 @@ func queryFigures() []queryFigure {
 	}
 }
 
-// query measures POST /api/v2/query on the query figures' data set, each query alone for cfg.Duration
-// with cfg.QueryConns connections; the query API has no answer cache, so every request reads Postgres.
+// query measures POST /api/v2/query on the query figures' data set, one query at a time: on one
+// connection for up to queryAloneDuration, then with cfg.QueryConns connections for cfg.Duration. The
+// query API has no answer cache, so every request reads Postgres.
 func (m *measurement) query(ctx context.Context) error {
 	logf(m.cfg, "filling the raw events (about %d) and the projections of the query figures", m.cfg.QueryEvents)
 	began := time.Now()
