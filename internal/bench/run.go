@@ -24,6 +24,12 @@ type Config struct {
 	LagDuration time.Duration
 	StatsEvents int // raw events behind the /stats figure
 	StatsConns  int
+	// QueryEvents is about how many raw events the query figures' data set holds (100 sites, Zipf, 90
+	// days); QueryConns how many connections load POST /api/v2/query.
+	QueryEvents int
+	QueryConns  int
+	// QueryExplain prints EXPLAIN (ANALYZE, BUFFERS) of the statements of every query figure.
+	QueryExplain bool
 	// NotifyEvents is the single-entry backlog of the notify figure; its packed backlog holds 20 times
 	// as many events.
 	NotifyEvents int
@@ -40,7 +46,7 @@ type Config struct {
 	// LiveDuration is how long the live-lag figure's one connection sends.
 	LiveDuration time.Duration
 	// Only, when not empty, names the figures to measure: backlog, post, kafka, processing, lag, livelag, stats,
-	// memory, notify, streammem.
+	// query, memory, notify, streammem.
 	// Notify is measured only when named.
 	Only []string
 	Log  io.Writer // progress messages
@@ -99,7 +105,7 @@ func Run(ctx context.Context, cfg Config) ([]Row, error) {
 		optional bool // measured only when named in Only
 	}{{"backlog", m.backlog, false}, {"post", m.ingestion, false}, {"kafka", m.kafka, false}, {"processing", m.processing, false}, {"lag", m.lag, false},
 		{"livelag", m.liveLag, false},
-		{"stats", m.stats, false}, {"notify", m.notify, true}, {"streammem", m.streamMemory, false}, {"memory", m.memory, false}}
+		{"stats", m.stats, false}, {"query", m.query, false}, {"notify", m.notify, true}, {"streammem", m.streamMemory, false}, {"memory", m.memory, false}}
 	for _, step := range steps {
 		named := slices.Contains(cfg.Only, step.name)
 		if !named && (step.optional || len(cfg.Only) > 0) {
