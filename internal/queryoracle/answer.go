@@ -128,6 +128,9 @@ func (o *oracle) rows(metrics, dims []string, filters []Filter) []Row {
 		return o.finish(metrics, groups, order, fromEvents, func() int { return o.totalVisitors(filters, fromEvents) })
 	}
 	groups, order := o.eventGroups(dims, filters)
+	if !slices.ContainsFunc(metrics, func(m string) bool { return slices.Contains(sessionMetrics, m) }) {
+		return o.finish(metrics, groups, order, fromEvents, func() int { return o.totalVisitors(filters, fromEvents) })
+	}
 	sessionDims, sessionFilters := splitSessions(dims, filters)
 	sessions, _ := o.visitGroups(sessionDims, sessionFilters)
 	for key, g := range groups {

@@ -31,7 +31,7 @@ func TestRangesByHand(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			q := queryoracle.Query{SiteID: "ny", Metrics: []string{"visitors"}, Date: tc.date,
-				DateRange: queryoracle.DateRange{Name: tc.dateRange, From: "2025-10-29", To: "2025-11-12"},
+				DateRange:  queryoracle.DateRange{Name: tc.dateRange, From: "2025-10-29", To: "2025-11-12"},
 				Dimensions: []string{tc.dimension}, Include: &queryoracle.Include{TimeLabels: true}}
 			got, err := data.Answer(q)
 			require.NoError(t, err)

@@ -27,11 +27,11 @@
 //     event dimensions the visits answer; without session ones the events answer; with event filters but
 //     only either/session metrics and no event dimension, the visits answer (a visit passes when one of its
 //     events in the range satisfies every filter); with session filters and no session metric or
-//     dimension, the events answer (an event's visit:* values are its visit's). Otherwise
-//     (session metrics with the event:page dimension) event and either metrics come from the events and
-//     session metrics from the visits grouped by visit:entry_page in place of event:page, with event:page
-//     filters renamed to visit:entry_page (query_optimizer.ex split_sessions_query); a row the visits lack
-//     gets 0.
+//     dimension, the events answer (an event's visit:* values are its visit's). Otherwise event and
+//     either metrics come from the events and session metrics, if any, from the visits grouped by the
+//     same dimensions, visit:entry_page in place of event:page, with event:page filters renamed to
+//     visit:entry_page when event:page is a dimension (query_optimizer.ex split_sessions_query); a row the
+//     visits lack gets 0.
 //   - bounce_rate with a top-level event:page filter counts only visits whose entry page satisfies it
 //     (sql/expression.ex session_metric(:bounce_rate)).
 //   - Rounding (sql/expression.ex, sql/special_metrics.ex): bounce_rate = round(bounces/visits*100),
