@@ -84,7 +84,7 @@ func TestGeneratedQueriesAreAnswered(t *testing.T) {
 	data := queryoracle.FromEvents(queryoracle.NewEventGenerator(rand.New(rand.NewPCG(3, 4)), sites).Events(5_000), projectiontest.Zones(sites))
 	gen := queryoracle.NewQueryGenerator(rand.New(rand.NewPCG(5, 6)), data.Sites())
 	dims, metrics, nonEmpty := map[string]bool{}, map[string]bool{}, 0
-	for range 2000 {
+	for range 1000 {
 		q := gen.Query()
 		got, err := data.Answer(q)
 		require.NoError(t, err, "%+v", q)
@@ -100,5 +100,5 @@ func TestGeneratedQueriesAreAnswered(t *testing.T) {
 	}
 	require.Len(t, dims, len(queryoracle.Dimensions))
 	require.Len(t, metrics, len(queryoracle.Metrics))
-	require.Greater(t, nonEmpty, 1000, "most generated queries have something to count")
+	require.Greater(t, nonEmpty, 500, "most generated queries have something to count")
 }
