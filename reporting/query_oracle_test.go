@@ -49,7 +49,7 @@ func TestQueryMatchesOracle(t *testing.T) {
 		q := gen.Query()
 		want, err := data.Answer(q)
 		require.NoError(t, err)
-		status, body := postQuery(t, srv.URL, q)
+		status, body := postOracleQuery(t, srv.URL, q)
 		if i == 0 {
 			require.Equal(t, http.StatusOK, status,
 				"POST /api/v2/query must answer a valid query (issue 13's query engine); got %d: %.500s", status, body)
@@ -71,7 +71,7 @@ func TestQueryMatchesOracle(t *testing.T) {
 
 	for _, inv := range queryoracle.InvalidQueries(data.Sites()[0]) {
 		t.Run(inv.Name, func(t *testing.T) {
-			status, body := postBody(t, srv.URL, []byte(inv.Body))
+			status, body := postOracleBody(t, srv.URL, []byte(inv.Body))
 			require.Equal(t, http.StatusBadRequest, status, "request %s answered: %s", inv.Body, body)
 			var e struct {
 				Error string `json:"error"`
@@ -128,14 +128,14 @@ func oracleDatabase(t *testing.T, rng *rand.Rand) *pgxpool.Pool {
 	return pool
 }
 
-func postQuery(t *testing.T, url string, q queryoracle.Query) (int, []byte) {
+func postOracleQuery(t *testing.T, url string, q queryoracle.Query) (int, []byte) {
 	t.Helper()
 	body, err := json.Marshal(q)
 	require.NoError(t, err)
-	return postBody(t, url, body)
+	return postOracleBody(t, url, body)
 }
 
-func postBody(t *testing.T, url string, body []byte) (int, []byte) {
+func postOracleBody(t *testing.T, url string, body []byte) (int, []byte) {
 	t.Helper()
 	res, err := http.Post(url+"/api/v2/query", "application/json", bytes.NewReader(body))
 	require.NoError(t, err)
