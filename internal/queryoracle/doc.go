@@ -42,10 +42,10 @@
 //     oracle rounds the exact rational value, ties to even.
 //   - Dimension values (sql/expression.ex select_dimension): empty visit:source and visit:referrer are
 //     "Direct / None"; empty utm_*, device, browser, browser_version, os and os_version "(not set)";
-//     a missing property "(none)". Filters with is/is_not map "Direct / None" and "(not set)" back to the
+//     a missing property "(none)", and so is a missing hostname (Plausible always has one; we may not). Filters with is/is_not map "Direct / None" and "(not set)" back to the
 //     empty value and "(none)" to a missing property (sql/where_builder.ex); contains and matches test the
-//     stored value, matches with an unanchored RE2 search; a property filter other than is/is_not needs the
-//     property present. case_sensitive false compares lower-cased values.
+//     stored value, matches with an unanchored RE2 search; a filter other than is/is_not on a property or the
+//     hostname needs it present. case_sensitive false compares lower-cased values.
 //   - time = time:hour when the range spans at most 48 hours between its first and last day, time:day up
 //     to 40 days, time:month beyond (query_optimizer.ex resolve_time_dimension). Labels are the site's
 //     wall clock: hour "2006-01-02 15:00:00", day "2006-01-02", week its Monday or the range's first day

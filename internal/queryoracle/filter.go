@@ -17,7 +17,7 @@ var noReference = []string{"visit:source", "visit:referrer", "visit:utm_source",
 	"visit:utm_campaign", "visit:utm_content", "visit:utm_term"}
 
 // stored is the dimension's stored value for s and whether it is present (false only for a missing
-// property).
+// property or hostname).
 func stored(dim string, s subject) (string, bool) {
 	if key, ok := strings.CutPrefix(dim, "event:props:"); ok {
 		v, present := s.e.Props[key]
@@ -29,7 +29,7 @@ func stored(dim string, s subject) (string, bool) {
 	case "event:name":
 		return s.e.Name, true
 	case "event:hostname":
-		return s.e.Hostname, true
+		return s.e.Hostname, s.e.Hostname != ""
 	}
 	v := s.v
 	values := map[string]string{
@@ -44,6 +44,11 @@ func stored(dim string, s subject) (string, bool) {
 		panic("queryoracle: unknown dimension " + dim)
 	}
 	return value, true
+}
+
+// optional reports whether some events lack dim: a property or the hostname, "(none)" when missing.
+func optional(dim string) bool {
+	return strings.HasPrefix(dim, "event:props:") || dim == "event:hostname"
 }
 
 // isEventDimension reports whether dim is read from the event rather than its visit.
@@ -67,7 +72,7 @@ func (o *oracle) holds(f Filter, s subject) bool {
 		return !o.holds(f.Children[0], s)
 	}
 	value, present := stored(f.Dimension, s)
-	prop := strings.HasPrefix(f.Dimension, "event:props:")
+	prop := optional(f.Dimension)
 	fold := func(x string) string {
 		if f.CaseInsensitive {
 			return strings.ToLower(x)
@@ -99,7 +104,7 @@ func (o *oracle) holds(f Filter, s subject) bool {
 // or "Direct / None" the empty value.
 func (o *oracle) is(f Filter, value string, present bool, fold func(string) string) bool {
 	for _, c := range f.Clauses {
-		if strings.HasPrefix(f.Dimension, "event:props:") {
+		if optional(f.Dimension) {
 			if (c == "(none)" && !present) || (present && fold(value) == fold(c)) {
 				return true
 			}

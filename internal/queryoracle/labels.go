@@ -23,7 +23,7 @@ func (o *oracle) label(dim string, s subject, at time.Time) string {
 		return o.timeLabel(dim, at)
 	}
 	value, present := stored(dim, s)
-	if strings.HasPrefix(dim, "event:props:") && !present {
+	if optional(dim) && !present {
 		return "(none)"
 	}
 	if value == "" {
