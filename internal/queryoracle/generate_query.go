@@ -126,18 +126,20 @@ func hasTime(dims []string) bool {
 func (g *QueryGenerator) filter() Filter {
 	switch g.weighted(8, 1, 1, 1) {
 	case 1:
-		return Filter{Op: "and", Children: []Filter{g.leaf(), g.leaf()}}
+		return Filter{Op: "and", Children: []Filter{g.leaf(false), g.leaf(false)}}
 	case 2:
-		return Filter{Op: "or", Children: []Filter{g.leaf(), g.leaf()}}
+		return Filter{Op: "or", Children: []Filter{g.leaf(false), g.leaf(false)}}
 	case 3:
-		return Filter{Op: "not", Children: []Filter{g.leaf()}}
+		return Filter{Op: "not", Children: []Filter{g.leaf(false)}}
 	}
-	return g.leaf()
+	return g.leaf(true)
 }
 
-func (g *QueryGenerator) leaf() Filter {
+// leaf is a filter on one dimension: not on time, and on event:hostname only at the top level (Plausible's
+// QueryParser refuses it elsewhere).
+func (g *QueryGenerator) leaf(top bool) Filter {
 	var dim string
-	for dim == "" || strings.HasPrefix(dim, "time") {
+	for dim == "" || strings.HasPrefix(dim, "time") || (dim == "event:hostname" && !top) {
 		dim = Dimensions[g.rng.IntN(len(Dimensions))]
 	}
 	f := Filter{Op: operators[g.rng.IntN(len(operators))], Dimension: dim, CaseInsensitive: g.rng.IntN(5) == 0}
