@@ -72,7 +72,7 @@ func (o *oracle) holds(f Filter, s subject) bool {
 		return !o.holds(f.Children[0], s)
 	}
 	value, present := stored(f.Dimension, s)
-	prop := optional(f.Dimension)
+	prop := strings.HasPrefix(f.Dimension, "event:props:")
 	fold := func(x string) string {
 		if f.CaseInsensitive {
 			return strings.ToLower(x)

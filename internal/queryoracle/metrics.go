@@ -1,6 +1,7 @@
 package queryoracle
 
 import (
+	"math"
 	"strconv"
 )
 
@@ -27,11 +28,11 @@ func (o *oracle) finish(metrics []string, groups map[string]*group, order []stri
 			case "events":
 				row.Metrics[i] = float64(g.event.events)
 			case "bounce_rate":
-				row.Metrics[i] = decimal(roundHalfEven(100*s.bounces, s.bounceBase), 0)
+				row.Metrics[i] = round(ratio(float64(s.bounces), float64(s.bounceBase))*100, 0)
 			case "visit_duration":
-				row.Metrics[i] = decimal(roundHalfEven(s.durationMicros, s.visits*1_000_000), 0)
+				row.Metrics[i] = round(ratio(float64(s.durationMicros)/1e6, float64(s.visits)), 0)
 			case "views_per_visit":
-				row.Metrics[i] = decimal(roundHalfEven(100*s.pageviews, s.visits), 2)
+				row.Metrics[i] = round(ratio(float64(s.pageviews), float64(s.visits)), 2)
 			case "percentage":
 				if totalVisitors < 0 {
 					totalVisitors = total()
@@ -40,7 +41,7 @@ func (o *oracle) finish(metrics []string, groups map[string]*group, order []stri
 					row.Metrics[i] = nil
 					continue
 				}
-				row.Metrics[i] = decimal(roundHalfEven(1000*visitors, int64(totalVisitors)), 1)
+				row.Metrics[i] = round(float64(visitors)/float64(totalVisitors)*100, 1)
 			default:
 				panic("queryoracle: unknown metric " + m)
 			}
@@ -50,32 +51,20 @@ func (o *oracle) finish(metrics []string, groups map[string]*group, order []stri
 	return rows
 }
 
-// roundHalfEven is num/den rounded to the nearest integer, a tie to the even one; 0 when den is 0
-// (ClickHouse's ifNotFinite(…, 0)). num and den are not negative.
-func roundHalfEven(num, den int64) int64 {
-	if den == 0 {
+// ratio is a/b, 0 when b is 0 (ClickHouse's ifNotFinite(…, 0)).
+func ratio(a, b float64) float64 {
+	if b == 0 {
 		return 0
 	}
-	q, r := num/den, num%den
-	switch {
-	case 2*r > den:
-		return q + 1
-	case 2*r == den:
-		return q + q%2
-	}
-	return q
+	return a / b
 }
 
-// decimal is n/10^places as the float64 its decimal text parses to.
-func decimal(n int64, places int) float64 {
-	text := strconv.FormatInt(n, 10)
-	if places > 0 {
-		for len(text) <= places {
-			text = "0" + text
-		}
-		text = text[:len(text)-places] + "." + text[len(text)-places:]
-	}
-	f, err := strconv.ParseFloat(text, 64)
+// round is ClickHouse's round(x, places) of a Float64: x scaled by 10^places, rounded to the nearest
+// integer with a tie to the even one (banker's rounding), scaled back; the float64 then takes its
+// shortest decimal text, as a JSON answer prints it.
+func round(x float64, places int) float64 {
+	scale := math.Pow10(places)
+	f, err := strconv.ParseFloat(strconv.FormatFloat(math.RoundToEven(x*scale)/scale, 'f', places, 64), 64)
 	if err != nil {
 		panic(err)
 	}
