@@ -18,6 +18,7 @@ import (
 //	b: e4 "/" Nov 1 10:00 from Google, plan=pro — a bounce
 //	c: e5 "/docs" 11:00 plan=Free — a bounce; e6 "/" 11:40, e7 click 11:50 — a second visit of 600 s
 //	d: e8 "/" Nov 2 01:30 EDT, e9 "/" 01:30 EST — two visits an hour apart, in one wall-clock hour
+//	e: e10 signup Nov 3 10:00 — a visit of one event that is no page view, still a bounce
 //	a bot's event, never counted
 func handData(t *testing.T) *queryoracle.Data {
 	t.Helper()
@@ -47,6 +48,7 @@ func handData(t *testing.T) *queryoracle.Data {
 		ev("e7", "c", "click", "/", "2025-11-01T15:50:00Z"),
 		ev("e8", "d", event.PageView, "/", "2025-11-02T05:30:00Z"),
 		ev("e9", "d", event.PageView, "/", "2025-11-02T06:30:00Z"),
+		ev("e10", "e", "signup", "/pricing", "2025-11-03T15:00:00Z"),
 		bot,
 	}
 	return queryoracle.FromEvents(events, map[string]*time.Location{"ny": ny})
@@ -83,6 +85,11 @@ func TestAnswerByHand(t *testing.T) {
 			name:  "a_visit_counts_on_the_day_it_starts",
 			query: queryoracle.Query{Metrics: []string{"visits", "visit_duration", "bounce_rate", "views_per_visit"}, DateRange: day("2025-10-31")},
 			want:  []row{{Dimensions: []string{}, Metrics: []any{1.0, 1500.0, 0.0, 2.0}}},
+		},
+		{
+			name:  "one_event_of_any_name_is_a_bounce",
+			query: queryoracle.Query{Metrics: []string{"visits", "bounce_rate", "pageviews"}, DateRange: day("2025-11-03")},
+			want:  []row{{Dimensions: []string{}, Metrics: []any{1.0, 100.0, 0.0}}},
 		},
 		{
 			name:  "source_breakdown_with_percentage_ties_by_byte_order",

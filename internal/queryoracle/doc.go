@@ -10,7 +10,10 @@
 //     event_type "page_view" and the event_type itself otherwise (one rule, both ways).
 //   - A visit is a visitor's events on a site with no pause over 30 minutes, ties at one instant ordered by
 //     event_id in byte order; its attributes come from its first event, exit_page from its last. A bounce
-//     is a visit of exactly one event, a page view. Its duration is end − start, to the microsecond.
+//     is a visit of exactly one event, of any name: Plausible starts every session as a bounce and clears
+//     it on the next page view or interactive event (lib/plausible/session/cache_store.ex,
+//     new_session_from_event and update_session), and we have no non-interactive events. Its duration is
+//     end − start, to the microsecond.
 //   - Ranges: a date range covers whole local days of the site's zone (UTC for a site nobody registered);
 //     an event counts when occurred_at is in [first instant, end instant). Relative ranges with `date` D:
 //     day = D; Nd = D−N … D−1 (test query_*_test.exs: "91d" with date 2022-07-01 starts 2022-04-01 and

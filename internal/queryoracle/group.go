@@ -109,7 +109,7 @@ func (o *oracle) visitGroups(dims []string, filters []Filter) (map[string]*group
 		g.session.durationMicros += v.End.Sub(v.Start).Microseconds()
 		if entryFilter == nil || o.holds(*entryFilter, subject{v: v}) {
 			g.session.bounceBase++
-			if v.EventsN == 1 && v.Pageviews == 1 {
+			if v.EventsN == 1 {
 				g.session.bounces++
 			}
 		}
