@@ -47,7 +47,7 @@ func (d *Data) resolve(q Query, zone *time.Location) (span, error) {
 		first, last = civil(today.Year(), 1, 1), civil(today.Year(), 12, 31)
 	case r.Name == "all":
 		first, last = today, today
-		if s, ok := d.sites[q.SiteID]; ok && len(s.events) > 0 {
+		if s, ok := d.sites[q.SiteID]; ok && len(s.events) > 0 && localDay(s.events[0].At, zone).Before(today) {
 			first = localDay(s.events[0].At, zone)
 		}
 	case r.Name != "":

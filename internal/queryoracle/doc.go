@@ -18,7 +18,8 @@
 //     an event counts when occurred_at is in [first instant, end instant). Relative ranges with `date` D:
 //     day = D; Nd = D−N … D−1 (test query_*_test.exs: "91d" with date 2022-07-01 starts 2022-04-01 and
 //     ends 2022-06-30); month and year = the whole month or year of D; Nmo = the N whole months before
-//     D's month; all = the first local day with a counted event of the site … D.
+//     D's month; all = the first local day with a counted event of the site … D (D alone when
+//     that day is not before D).
 //   - A visit counts in a range when it STARTS in the range, and time dimensions bucket it by its start.
 //     Plausible counts every session active in the range (sql/where_builder.ex: s.timestamp >= first and
 //     s.start < last) and buckets it by its last event; our data model counts a visit on the local day it
