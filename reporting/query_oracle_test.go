@@ -40,7 +40,7 @@ func TestQueryMatchesOracle(t *testing.T) {
 	data, err := queryoracle.Load(context.Background(), pool)
 	require.NoError(t, err)
 	requireOracleMatchesProjections(t, pool, data)
-	srv := httptest.NewServer(handler(pool))
+	srv := httptest.NewServer(oracleHandler(pool))
 	t.Cleanup(srv.Close)
 
 	gen := queryoracle.NewQueryGenerator(rng, data.Sites())
@@ -80,6 +80,11 @@ func TestQueryMatchesOracle(t *testing.T) {
 			require.NotEmpty(t, e.Error, "body: %s", body)
 		})
 	}
+}
+
+// oracleHandler is the reporting API the oracle test queries, POST /api/v2/query included.
+func oracleHandler(pool *pgxpool.Pool) http.Handler {
+	return handler(pool)
 }
 
 // oracleSeed is QUERY_ORACLE_SEED or a new seed, logged either way.
