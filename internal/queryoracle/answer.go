@@ -3,6 +3,7 @@ package queryoracle
 import (
 	"regexp"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -22,7 +23,6 @@ type Result struct {
 
 // oracle holds what answering one query needs.
 type oracle struct {
-	data    *Data
 	site    *site
 	zone    *time.Location
 	span    span
@@ -45,7 +45,7 @@ var (
 
 // Answer computes q's answer from the data. q must be valid: the oracle does not check what the API refuses.
 func (d *Data) Answer(q Query) (Result, error) {
-	o := &oracle{data: d, zone: d.Zone(q.SiteID), regexps: map[string]*regexp.Regexp{}}
+	o := &oracle{zone: d.Zone(q.SiteID), regexps: map[string]*regexp.Regexp{}}
 	o.site = d.sites[q.SiteID]
 	if o.site == nil {
 		o.site = &site{zone: o.zone}
@@ -68,7 +68,7 @@ func (d *Data) Answer(q Query) (Result, error) {
 	res.Rows = rows[min(offset, len(rows)):min(offset+limit, len(rows))]
 	if q.Include != nil && q.Include.TimeLabels {
 		for _, dim := range dims {
-			if dim != "" && dim[:min(4, len(dim))] == "time" {
+			if strings.HasPrefix(dim, "time") {
 				res.TimeLabels = o.timeLabels(dim)
 			}
 		}
