@@ -47,10 +47,12 @@
 //     round: "banker's rounding for float number types"), so 62.5 is 62 and 63.5 is 64.
 //   - Dimension values (sql/expression.ex select_dimension): empty visit:source and visit:referrer are
 //     "Direct / None"; empty utm_*, device, browser, browser_version, os and os_version "(not set)";
-//     a missing property "(none)", and so is a missing hostname (Plausible always has one; we may not). Filters with is/is_not map "Direct / None" and "(not set)" back to the
-//     empty value and "(none)" to a missing property (sql/where_builder.ex); contains and matches test the
-//     stored value, matches with an unanchored RE2 search; a filter other than is/is_not on a property needs
-//     it present (filter_custom_prop); the hostname is an ordinary column, empty when missing. case_sensitive false compares lower-cased values.
+//     a missing property "(none)", and so is a missing hostname (Plausible always has one; we may not).
+//     Filters with is/is_not map "Direct / None" and "(not set)" back to the empty value and "(none)" to
+//     a missing property (sql/where_builder.ex); contains and matches test the stored value, matches with
+//     an unanchored RE2 search; a filter other than is/is_not on a property needs it present
+//     (filter_custom_prop), and so does one on a hostname, filtered as a property since Plausible has no
+//     missing hostname to follow. case_sensitive false compares lower-cased values.
 //   - time = time:hour when the range spans at most 48 hours between its first and last day, time:day up
 //     to 40 days, time:month beyond (query_optimizer.ex resolve_time_dimension). Labels are the site's
 //     wall clock: hour "2006-01-02 15:00:00", day "2006-01-02", week its Monday or the range's first day

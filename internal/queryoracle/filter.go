@@ -17,7 +17,9 @@ var noReference = []string{"visit:source", "visit:referrer", "visit:utm_source",
 	"visit:utm_campaign", "visit:utm_content", "visit:utm_term"}
 
 // stored is the dimension's stored value for s and whether it is present (false only for a missing
-// property or hostname).
+// property or hostname). A missing hostname is filtered as a missing property (filter_custom_prop in
+// sql/where_builder.ex: "is (none)" selects it, is_not without "(none)" keeps it, contains, matches and
+// their negations need it present): Plausible always has a hostname, so this rule is our own.
 func stored(dim string, s subject) (string, bool) {
 	if key, ok := strings.CutPrefix(dim, "event:props:"); ok {
 		v, present := s.e.Props[key]
@@ -72,7 +74,6 @@ func (o *oracle) holds(f Filter, s subject) bool {
 		return !o.holds(f.Children[0], s)
 	}
 	value, present := stored(f.Dimension, s)
-	prop := strings.HasPrefix(f.Dimension, "event:props:")
 	fold := func(x string) string {
 		if f.CaseInsensitive {
 			return strings.ToLower(x)
@@ -85,13 +86,13 @@ func (o *oracle) holds(f Filter, s subject) bool {
 	case "is_not":
 		return !o.is(f, value, present, fold)
 	case "contains", "contains_not":
-		if prop && !present {
+		if !present {
 			return false
 		}
 		found := slices.ContainsFunc(f.Clauses, func(c string) bool { return strings.Contains(fold(value), fold(c)) })
 		return found == (f.Op == "contains")
 	case "matches", "matches_not":
-		if prop && !present {
+		if !present {
 			return false
 		}
 		found := slices.ContainsFunc(f.Clauses, func(c string) bool { return o.regexp(c, f.CaseInsensitive).MatchString(value) })

@@ -31,7 +31,8 @@ func TestFiltersByHand(t *testing.T) {
 		{name: "not_set_is_the_empty_value", filter: leaf("is", "visit:device", "(not set)"), events: 6},
 		{name: "entry_page_of_the_events_visit", filter: leaf("is", "visit:entry_page", "/"), events: 5},
 		{name: "none_is_a_missing_hostname", filter: leaf("is", "event:hostname", "(none)"), events: 6},
-		{name: "contains_not_holds_for_a_missing_hostname", filter: leaf("contains_not", "event:hostname", "x"), events: 6},
+		{name: "contains_not_needs_a_hostname", filter: leaf("contains_not", "event:hostname", "x"), events: 0},
+		{name: "matches_empty_needs_a_hostname", filter: leaf("matches", "event:hostname", "^$"), events: 0},
 		{name: "not", filter: queryoracle.Filter{Op: "not", Children: []queryoracle.Filter{leaf("is", "event:name", "pageview")}}, events: 2},
 		{name: "or", filter: queryoracle.Filter{Op: "or", Children: []queryoracle.Filter{
 			leaf("is", "event:page", "/docs"), leaf("is", "visit:source", "Google")}}, events: 2},
