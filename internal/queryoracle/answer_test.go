@@ -72,9 +72,18 @@ func TestAnswerByHand(t *testing.T) {
 		want  []row
 	}{
 		{
-			name:  "event_metrics_count_events_of_the_local_day",
+			name:  "event_metrics_count_events_of_the_local_day_and_visits_starting_on_it",
 			query: queryoracle.Query{Metrics: []string{"visitors", "visits", "pageviews", "events"}, DateRange: day("2025-11-01")},
-			want:  []row{{Dimensions: []string{}, Metrics: []any{3.0, 4.0, 4.0, 6.0}}},
+			want:  []row{{Dimensions: []string{}, Metrics: []any{3.0, 3.0, 4.0, 6.0}}},
+		},
+		{
+			name:  "grouped_by_an_event_dimension_visits_are_those_with_an_event_of_the_group",
+			query: queryoracle.Query{Metrics: []string{"visits", "events"}, DateRange: day("2025-11-01"), Dimensions: []string{"event:name"}},
+			want: []row{
+				{Dimensions: []string{"pageview"}, Metrics: []any{4.0, 4.0}},
+				{Dimensions: []string{"click"}, Metrics: []any{1.0, 1.0}},
+				{Dimensions: []string{"signup"}, Metrics: []any{1.0, 1.0}},
+			},
 		},
 		{
 			name:  "visit_metrics_count_visits_starting_in_the_range",

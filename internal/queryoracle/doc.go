@@ -23,7 +23,10 @@
 //   - A visit counts in a range when it STARTS in the range, and time dimensions bucket it by its start.
 //     Plausible counts every session active in the range (sql/where_builder.ex: s.timestamp >= first and
 //     s.start < last) and buckets it by its last event; our data model counts a visit on the local day it
-//     starts, so the oracle does too. This is the one deliberate difference.
+//     starts, so the oracle does too, and so is the visits metric answered with the events (below)
+//     unless grouped by an event dimension: the visits starting in the range, by the same dimensions and
+//     filters, never the visits of the range's events that started before it. This is the one
+//     deliberate difference.
 //   - Which table answers (table_decider.ex, v2 with reduced joins): pageviews and events are event
 //     metrics; bounce_rate, visit_duration and views_per_visit session metrics; visitors, visits and
 //     percentage either. event:* filters and dimensions are event ones, visit:entry_page and

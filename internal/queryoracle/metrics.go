@@ -12,8 +12,11 @@ func (o *oracle) finish(metrics []string, groups map[string]*group, order []stri
 	for _, key := range order {
 		g := groups[key]
 		visitors, visits := int64(len(g.event.visitors)), int64(len(g.event.visits))
-		if from == fromVisits {
+		switch from {
+		case fromVisits:
 			visitors, visits = int64(len(g.session.visitors)), g.session.visits
+		case fromEventsVisitsStarting:
+			visits = g.session.visits
 		}
 		s := g.session
 		row := Row{Dimensions: g.labels, Metrics: make([]any, len(metrics))}
