@@ -51,8 +51,9 @@ var pageAsEntry = map[string]string{"event:page": "visit:entry_page"}
 
 // visitsSQL counts the visits starting in the range that pass the filters, grouped by dims, from the
 // visits table through its (site_id, day) index. A visit passes an event filter when one of its events
-// does (with the visit's attributes for any visit filter in the same tree), found through the raw
-// events' (site_id, occurred_at) index within the visit's span.
+// in the range does (with the visit's attributes for any visit filter in the same tree), as Plausible's
+// sessions query joins the events of the range (sql/query_builder.ex join_events_if_needed); they are
+// found through the raw events' (site_id, occurred_at) index within the visit's span.
 func visitsSQL(q *Query, dims []string) (string, []any) {
 	b := &builder{q: q}
 	rename := map[string]string{}
@@ -80,7 +81,8 @@ func visitsSQL(q *Query, dims []string) (string, []any) {
 	}
 	if eventFilter {
 		where += " AND EXISTS (SELECT FROM events e WHERE e.site_id = v.site_id AND NOT e.is_bot" +
-			" AND e.occurred_at BETWEEN v.start_at AND v.end_at AND " + visitorOfEvent + " = v.visitor_id AND " +
+			" AND e.occurred_at BETWEEN v.start_at AND v.end_at AND e.occurred_at >= " + b.arg(q.Range.Start) +
+			" AND e.occurred_at < " + b.arg(q.Range.End) + " AND " + visitorOfEvent + " = v.visitor_id AND " +
 			b.filter(q.Filters, fromEvents, rename) + ")"
 	} else {
 		where += " AND " + b.filter(q.Filters, fromVisits, rename)
