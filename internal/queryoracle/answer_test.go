@@ -144,6 +144,23 @@ func TestAnswerByHand(t *testing.T) {
 			want:  []row{{Dimensions: []string{"2025-11-02 01:00:00"}, Metrics: []any{2.0, 2.0}}},
 		},
 		{
+			name:  "time_is_days_beyond_48_hours",
+			query: queryoracle.Query{Metrics: []string{"events"}, DateRange: queryoracle.DateRange{From: "2025-10-31", To: "2025-11-02"}, Dimensions: []string{"time"}},
+			want: []row{
+				{Dimensions: []string{"2025-10-31"}, Metrics: []any{1.0}},
+				{Dimensions: []string{"2025-11-01"}, Metrics: []any{6.0}},
+				{Dimensions: []string{"2025-11-02"}, Metrics: []any{2.0}},
+			},
+		},
+		{
+			name:  "time_is_weeks_beyond_40_days",
+			query: queryoracle.Query{Metrics: []string{"events"}, DateRange: queryoracle.DateRange{From: "2025-10-01", To: "2025-11-29"}, Dimensions: []string{"time"}},
+			want: []row{
+				{Dimensions: []string{"2025-10-27"}, Metrics: []any{9.0}},
+				{Dimensions: []string{"2025-11-03"}, Metrics: []any{1.0}},
+			},
+		},
+		{
 			name:  "name_maps_page_view_to_pageview",
 			query: queryoracle.Query{Metrics: []string{"events"}, DateRange: day("2025-11-01"), Dimensions: []string{"event:name"}},
 			want: []row{

@@ -25,7 +25,8 @@ func TestRangesByHand(t *testing.T) {
 		{name: "year_is_the_whole_year", dateRange: "year", date: "2025-03-15", dimension: "time:month", first: "2025-01-01", last: "2025-12-01", count: 12},
 		{name: "weeks_start_monday_not_before_range", dateRange: "", date: "", dimension: "time:week", first: "2025-10-29", last: "2025-11-10", count: 3},
 		{name: "time_is_day_up_to_40_days", dateRange: "30d", date: "2025-12-01", dimension: "time", first: "2025-11-01", last: "2025-11-30", count: 30},
-		{name: "time_is_month_beyond", dateRange: "91d", date: "2025-12-01", dimension: "time", first: "2025-09-01", last: "2025-11-01", count: 3},
+		{name: "time_is_week_up_to_52_weeks", dateRange: "91d", date: "2025-12-01", dimension: "time", first: "2025-09-01", last: "2025-11-24", count: 13},
+		{name: "time_is_week_for_a_year", dateRange: "year", date: "2025-03-15", dimension: "time", first: "2025-01-01", last: "2025-12-29", count: 53},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

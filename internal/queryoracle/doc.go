@@ -56,8 +56,9 @@
 //     an unanchored RE2 search; a filter other than is/is_not on a property needs it present
 //     (filter_custom_prop), and so does one on a hostname, filtered as a property since Plausible has no
 //     missing hostname to follow. case_sensitive false compares lower-cased values.
-//   - time = time:hour when the range spans at most 48 hours between its first and last day, time:day up
-//     to 40 days, time:month beyond (query_optimizer.ex resolve_time_dimension). Labels are the site's
+//   - time = time:hour when at most 48 whole hours lie between the range's first and last instants (a
+//     range of two days), time:day up to 40 whole days (41 days), time:week up to 52 whole weeks,
+//     time:month beyond (query_optimizer.ex resolve_time_dimension). Labels are the site's
 //     wall clock: hour "2006-01-02 15:00:00", day "2006-01-02", week its Monday or the range's first day
 //     if later (weekstart_not_before), month "2006-01-01". time_labels list every label of the range, 24
 //     hours for every day (naive wall clock).

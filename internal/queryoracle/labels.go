@@ -57,16 +57,20 @@ func (o *oracle) weekStart(day time.Time) time.Time {
 	return monday
 }
 
-// timeDimension resolves "time" by the range's length (query_optimizer.ex resolve_time_dimension).
+// timeDimension resolves "time" by the range's length (query_optimizer.ex resolve_time_dimension): the
+// whole hours, days or weeks from the range's first instant to its last, at most 48 for time:hour (two
+// days), 40 for time:day (41 days), 52 for time:week; time:month beyond.
 func (o *oracle) timeDimension(dim string) string {
 	if dim != "time" {
 		return dim
 	}
-	switch days := int(o.span.Last.Sub(o.span.First).Hours()) / 24; {
-	case days*24 <= 48:
+	switch hours := int((o.span.To.Sub(o.span.From) - time.Nanosecond) / time.Hour); {
+	case hours <= 48:
 		return "time:hour"
-	case days <= 40:
+	case hours/24 <= 40:
 		return "time:day"
+	case hours/(24*7) <= 52:
+		return "time:week"
 	default:
 		return "time:month"
 	}
