@@ -9,6 +9,7 @@ import (
 type counts struct {
 	visitors, visits, events, pageviews float64 // events side; visits and visitors also on the visits side
 	visitPageviews, bounces, duration   float64 // visits side: page views in the visits, one-event visits, seconds
+	bounceBase                          float64 // visits side: the visits bounce_rate divides by (bounceBase)
 }
 
 // eventsSQL counts visitors, visits, events and page views of the events in the range that pass the
@@ -87,9 +88,30 @@ func visitsSQL(q *Query, dims []string) (string, []any) {
 	} else {
 		where += " AND " + b.filter(q.Filters, fromVisits, rename)
 	}
+	base := b.bounceBase(q.Filters, rename)
 	return "SELECT " + sel + "count(DISTINCT v.visitor_id), count(*), coalesce(sum(v.pageviews), 0)," +
-		" count(*) FILTER (WHERE v.events = 1), coalesce(sum(extract(epoch FROM v.end_at - v.start_at)), 0)::float8" +
+		" count(*) FILTER (WHERE v.events = 1 AND " + base + ")," +
+		" coalesce(sum(extract(epoch FROM v.end_at - v.start_at)), 0)::float8, count(*) FILTER (WHERE " + base + ")" +
 		" FROM visits v WHERE " + where + groupBy(len(dims)), b.args
+}
+
+// bounceBase is the condition on the visits bounce_rate counts: with a top-level filter on event:page,
+// the visits entering on a page that satisfies it, else all of them. Plausible's
+// session_metric(:bounce_rate) in sql/expression.ex: "If page is passed to query, we only count bounce
+// rate where users _entered_ at page", the first top-level event:page filter applied to entry_page. With
+// event:page as a dimension those filters are already entry page filters (rename), as in Plausible's
+// split sessions query.
+func (b *builder) bounceBase(filters []Filter, rename map[string]string) string {
+	if _, renamed := rename["event:page"]; renamed {
+		return "true"
+	}
+	for _, f := range filters {
+		if f.Dimension == "event:page" {
+			f.Dimension = "visit:entry_page"
+			return b.node(f, fromVisits, nil)
+		}
+	}
+	return "true"
 }
 
 // dims is the select list of the dimension values, each followed by a comma.

@@ -23,7 +23,7 @@ func values(metrics []string, p plan, g *group, total float64) []any {
 		case Events:
 			out[i] = int64(side.events)
 		case BounceRate:
-			out[i] = int64(round(ratio(side.bounces, side.visits)*100, 0))
+			out[i] = int64(round(ratio(side.bounces, side.bounceBase)*100, 0))
 		case VisitDuration:
 			out[i] = int64(round(ratio(side.duration, side.visits), 0))
 		case ViewsPerVisit:
