@@ -125,6 +125,13 @@ func (o *oracle) rows(metrics, dims []string, filters []Filter) []Row {
 		groups, order := o.visitGroups(dims, filters)
 		return o.finish(metrics, groups, order, fromVisits, func() int { return o.totalVisitors(filters, fromVisits) })
 	}
+	if !slices.ContainsFunc(metrics, func(m string) bool { return !slices.Contains(sessionMetrics, m) }) {
+		// Plausible's TableDecider.partition_metrics drops a table left without metrics: with session
+		// metrics alone the visits answer, split as below (event:page read as the entry page).
+		sessionDims, sessionFilters := splitSessions(dims, filters)
+		groups, order := o.visitGroups(sessionDims, sessionFilters)
+		return o.finish(metrics, groups, order, fromVisits, func() int { return o.totalVisitors(sessionFilters, fromVisits) })
+	}
 	groups, order := o.eventGroups(dims, filters)
 	sessionMetric := slices.ContainsFunc(metrics, func(m string) bool { return slices.Contains(sessionMetrics, m) })
 	starting := visitsStarting(metrics, dims)

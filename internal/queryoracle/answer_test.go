@@ -130,6 +130,12 @@ func TestAnswerByHand(t *testing.T) {
 			},
 		},
 		{
+			name: "visit_metrics_alone_by_page_come_from_the_visits_by_entry_page",
+			query: queryoracle.Query{Metrics: []string{"bounce_rate"}, DateRange: day("2025-11-01"), Dimensions: []string{"event:page"},
+				Filters: []queryoracle.Filter{leaf("contains_not", "visit:entry_page", "doc")}},
+			want: []row{{Dimensions: []string{"/"}, Metrics: []any{50.0}}},
+		},
+		{
 			name:  "hours_in_the_site_wall_clock_ascending",
 			query: queryoracle.Query{Metrics: []string{"events"}, DateRange: day("2025-11-01"), Dimensions: []string{"time:hour"}},
 			want: []row{

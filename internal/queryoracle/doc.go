@@ -38,7 +38,8 @@
 //     either metrics come from the events and session metrics, if any, from the visits grouped by the
 //     same dimensions, visit:entry_page in place of event:page, with event:page filters renamed to
 //     visit:entry_page when event:page is a dimension (query_optimizer.ex split_sessions_query); a row the
-//     visits lack gets 0.
+//     visits lack gets 0. A side left without metrics is dropped (partition_metrics rejects it), so
+//     session metrics alone by event:page come from that split visits query only.
 //   - bounce_rate with a top-level event:page filter counts only visits whose entry page satisfies it
 //     (sql/expression.ex session_metric(:bounce_rate)).
 //   - Rounding (sql/expression.ex, sql/special_metrics.ex): bounce_rate = round(bounces/visits*100),
