@@ -51,6 +51,11 @@ func TestQueryFilters(t *testing.T) {
 			want: `[{"dimensions":[],"metrics":[1,0,180]}]`,
 		},
 		{
+			name: "bounce_rate_of_visits_entering_on_the_filtered_page",
+			body: `{` + site + `"metrics":["visits","bounce_rate"],"filters":[["contains","event:page",["pric"]]]}`,
+			want: `[{"dimensions":[],"metrics":[2,100]}]`,
+		},
+		{
 			name: "source_breakdown_of_visits_through_a_page",
 			body: `{` + site + `"metrics":["visits"],"dimensions":["visit:source"],"filters":[["is","event:page",["/pricing"]]]}`,
 			want: `[{"dimensions":["Google"],"metrics":[1]},{"dimensions":["Twitter"],"metrics":[1]}]`,

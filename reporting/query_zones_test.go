@@ -119,3 +119,23 @@ func TestQueryVisitCountsOnItsStartDay(t *testing.T) {
 		require.JSONEq(t, tt.want, postQuery(t, url, body).results(t), tt.day)
 	}
 }
+
+// TestQueryEventFilterReadsEventsInTheRange: a visit passes an event filter when one of its events in
+// the range does, as Plausible's sessions query joins the events of the range (sql/query_builder.ex
+// join_events_if_needed): a signup after midnight does not make the visit starting before it a signup
+// visit of that day.
+func TestQueryEventFilterReadsEventsInTheRange(t *testing.T) {
+	t.Parallel()
+	url := newQueryServer(t, querySite{id: "late-signup.example", events: visitorEvents(t, "late-signup.example", 1,
+		pv("/", "2025-01-10T23:50:00Z"), custom("signup", "/", "2025-01-11T00:05:00Z"))})
+	tests := []struct{ metrics, want string }{
+		{`["visits"]`, `[{"dimensions":[],"metrics":[0]}]`},
+		{`["visits","bounce_rate"]`, `[{"dimensions":[],"metrics":[0,0]}]`},
+		{`["visits","events"]`, `[{"dimensions":[],"metrics":[0,0]}]`},
+	}
+	for _, tt := range tests {
+		body := `{"site_id":"late-signup.example","date_range":["2025-01-10","2025-01-10"],"metrics":` + tt.metrics +
+			`,"filters":[["is","event:name",["signup"]]]}`
+		require.JSONEq(t, tt.want, postQuery(t, url, body).results(t), tt.metrics)
+	}
+}

@@ -91,14 +91,14 @@ func collect(ctx context.Context, tx pgx.Tx, sql string, args []any, ndims int, 
 	for rows.Next() {
 		dims := make([]string, ndims)
 		var c counts
-		dest := make([]any, 0, ndims+5)
+		dest := make([]any, 0, ndims+6)
 		for i := range dims {
 			dest = append(dest, &dims[i])
 		}
 		if eventSide {
 			dest = append(dest, &c.visitors, &c.visits, &c.events, &c.pageviews)
 		} else {
-			dest = append(dest, &c.visitors, &c.visits, &c.visitPageviews, &c.bounces, &c.duration)
+			dest = append(dest, &c.visitors, &c.visits, &c.visitPageviews, &c.bounces, &c.duration, &c.bounceBase)
 		}
 		if err := rows.Scan(dest...); err != nil {
 			return nil, fmt.Errorf("query: read: %w", err)

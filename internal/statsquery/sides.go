@@ -9,6 +9,7 @@ import (
 type counts struct {
 	visitors, visits, events, pageviews float64 // events side; visits and visitors also on the visits side
 	visitPageviews, bounces, duration   float64 // visits side: page views in the visits, one-event visits, seconds
+	bounceBase                          float64 // visits side: the visits bounce_rate divides by (bounceBase)
 }
 
 // eventsSQL counts visitors, visits, events and page views of the events in the range that pass the
@@ -51,8 +52,9 @@ var pageAsEntry = map[string]string{"event:page": "visit:entry_page"}
 
 // visitsSQL counts the visits starting in the range that pass the filters, grouped by dims, from the
 // visits table through its (site_id, day) index. A visit passes an event filter when one of its events
-// does (with the visit's attributes for any visit filter in the same tree), found through the raw
-// events' (site_id, occurred_at) index within the visit's span.
+// in the range does (with the visit's attributes for any visit filter in the same tree), as Plausible's
+// sessions query joins the events of the range (sql/query_builder.ex join_events_if_needed); they are
+// found through the raw events' (site_id, occurred_at) index within the visit's span.
 func visitsSQL(q *Query, dims []string) (string, []any) {
 	b := &builder{q: q}
 	rename := map[string]string{}
@@ -80,14 +82,36 @@ func visitsSQL(q *Query, dims []string) (string, []any) {
 	}
 	if eventFilter {
 		where += " AND EXISTS (SELECT FROM events e WHERE e.site_id = v.site_id AND NOT e.is_bot" +
-			" AND e.occurred_at BETWEEN v.start_at AND v.end_at AND " + visitorOfEvent + " = v.visitor_id AND " +
+			" AND e.occurred_at BETWEEN v.start_at AND v.end_at AND e.occurred_at >= " + b.arg(q.Range.Start) +
+			" AND e.occurred_at < " + b.arg(q.Range.End) + " AND " + visitorOfEvent + " = v.visitor_id AND " +
 			b.filter(q.Filters, fromEvents, rename) + ")"
 	} else {
 		where += " AND " + b.filter(q.Filters, fromVisits, rename)
 	}
+	base := b.bounceBase(q.Filters, rename)
 	return "SELECT " + sel + "count(DISTINCT v.visitor_id), count(*), coalesce(sum(v.pageviews), 0)," +
-		" count(*) FILTER (WHERE v.events = 1), coalesce(sum(extract(epoch FROM v.end_at - v.start_at)), 0)::float8" +
+		" count(*) FILTER (WHERE v.events = 1 AND " + base + ")," +
+		" coalesce(sum(extract(epoch FROM v.end_at - v.start_at)), 0)::float8, count(*) FILTER (WHERE " + base + ")" +
 		" FROM visits v WHERE " + where + groupBy(len(dims)), b.args
+}
+
+// bounceBase is the condition on the visits bounce_rate counts: with a top-level filter on event:page,
+// the visits entering on a page that satisfies it, else all of them. Plausible's
+// session_metric(:bounce_rate) in sql/expression.ex: "If page is passed to query, we only count bounce
+// rate where users _entered_ at page", the first top-level event:page filter applied to entry_page. With
+// event:page as a dimension those filters are already entry page filters (rename), as in Plausible's
+// split sessions query.
+func (b *builder) bounceBase(filters []Filter, rename map[string]string) string {
+	if _, renamed := rename["event:page"]; renamed {
+		return "true"
+	}
+	for _, f := range filters {
+		if f.Dimension == "event:page" {
+			f.Dimension = "visit:entry_page"
+			return b.node(f, fromVisits, nil)
+		}
+	}
+	return "true"
 }
 
 // dims is the select list of the dimension values, each followed by a comma.

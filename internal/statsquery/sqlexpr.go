@@ -152,7 +152,31 @@ func (b *builder) node(f Filter, src source, rename map[string]string) string {
 	if src == fromEvents && (dim == "event:hostname" || strings.HasPrefix(dim, propsPrefix)) {
 		return b.leaf(f, b.presentValue(dim), true)
 	}
+	if c, ok := visitColumns[dim]; ok {
+		return b.leaf(storedClauses(f, dim), "coalesce(v."+c.column+", '')", false)
+	}
 	return b.leaf(f, b.dim(dim, src), false)
+}
+
+// storedClauses is f with the clauses of is and is_not turned into stored values: Plausible keeps a
+// missing visit attribute as "" and its filters test that stored value, is and is_not reading
+// "(not set)" as "" for every visit field and "Direct / None" as "" for source, referrer and UTM fields
+// (plausible/analytics lib/plausible/stats/sql/where_builder.ex, filter_field and db_field_val); contains
+// and matches see "" too, never the label a breakdown shows.
+func storedClauses(f Filter, dim string) Filter {
+	if strings.TrimSuffix(f.Op, "_not") != "is" {
+		return f
+	}
+	noReference := visitColumns[dim].missing == "Direct / None" || strings.HasPrefix(dim, "visit:utm_")
+	clauses := make([]string, len(f.Clauses))
+	for i, c := range f.Clauses {
+		if c == "(not set)" || (c == "Direct / None" && noReference) {
+			c = ""
+		}
+		clauses[i] = c
+	}
+	f.Clauses = clauses
+	return f
 }
 
 // presentValue is an event's hostname or property, NULL when it has none: a filter holds for such an
@@ -165,8 +189,10 @@ func (b *builder) presentValue(d string) string {
 }
 
 // leaf is the condition of one leaf filter on the value x: any clause matches (is, contains, matches),
-// or none does (the _not operators). A nullable x is NULL for an event without the value, which only
-// "is (none)" selects.
+// or none does (the _not operators). A nullable x is NULL for an event without the value: "is (none)"
+// selects it, is_not without "(none)" keeps it, and every other operator needs the value present, as
+// Plausible's filter_custom_prop requires has_key for contains, matches and their negations
+// (plausible/analytics lib/plausible/stats/sql/where_builder.ex).
 func (b *builder) leaf(f Filter, x string, nullable bool) string {
 	p := b.arg(f.Clauses) + "::text[]"
 	var cond string
@@ -191,7 +217,10 @@ func (b *builder) leaf(f Filter, x string, nullable bool) string {
 		}
 		cond = "coalesce(" + cond + ", false)"
 	}
-	if strings.HasSuffix(f.Op, "_not") {
+	switch {
+	case nullable && f.Op != "is_not" && strings.HasSuffix(f.Op, "_not"):
+		return "(" + x + " IS NOT NULL AND NOT (" + cond + "))"
+	case strings.HasSuffix(f.Op, "_not"):
 		return "NOT (" + cond + ")"
 	}
 	return "(" + cond + ")"

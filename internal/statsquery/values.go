@@ -3,7 +3,9 @@ package statsquery
 import "math"
 
 // values computes the metrics of one group in the order asked, as Plausible rounds them: rates are
-// whole percents, durations whole seconds, views per visit two decimals, percentage one.
+// whole percents, durations whole seconds, views per visit two decimals, percentage one, null when the
+// query has no visitors (plausible/analytics lib/plausible/stats/sql/special_metrics.ex:
+// if(total_visitors > 0, round(visitors / total_visitors * 100, 1), null)).
 func values(metrics []string, p plan, g *group, total float64) []any {
 	out := make([]any, len(metrics))
 	for i, m := range metrics {
@@ -21,18 +23,30 @@ func values(metrics []string, p plan, g *group, total float64) []any {
 		case Events:
 			out[i] = int64(side.events)
 		case BounceRate:
-			out[i] = int64(math.Round(ratio(side.bounces, side.visits) * 100))
+			out[i] = int64(round(ratio(side.bounces, side.bounceBase)*100, 0))
 		case VisitDuration:
-			out[i] = int64(math.Round(ratio(side.duration, side.visits)))
+			out[i] = int64(round(ratio(side.duration, side.visits), 0))
 		case ViewsPerVisit:
-			out[i] = math.Round(ratio(side.visitPageviews, side.visits)*100) / 100
+			out[i] = round(ratio(side.visitPageviews, side.visits), 2)
 		case Percentage:
-			out[i] = math.Round(ratio(side.visitors, total)*1000) / 10
+			if total > 0 {
+				out[i] = round(side.visitors/total*100, 1)
+			}
 		}
 	}
 	return out
 }
 
+// round is ClickHouse's round(x, places) of a Float64, which Plausible's metrics go through
+// (sql/expression.ex, sql/special_metrics.ex): x scaled by 10^places, rounded to the nearest integer with
+// a tie to the even one ("banker's rounding for float number types", ClickHouse docs, Rounding
+// functions), scaled back. So a bounce rate of 62.5 % is 62 and one of 63.5 % is 64.
+func round(x float64, places int) float64 {
+	scale := math.Pow10(places)
+	return math.RoundToEven(x*scale) / scale
+}
+
+// ratio is a/b, 0 when b is 0 (Plausible's ifNotFinite(…, 0)).
 func ratio(a, b float64) float64 {
 	if b == 0 {
 		return 0
