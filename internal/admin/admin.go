@@ -141,6 +141,20 @@ func parseFlags(fs *flag.FlagSet, args []string) ([]string, error) {
 }
 
 // parseTarget reads the OFFSET | -all argument of replay and purge.
+// parseJSONFlag reads the arguments of command name, which takes only -json (described by usage).
+func parseJSONFlag(name, usage string, args []string) (*bool, error) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	asJSON := fs.Bool("json", false, usage)
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return nil, err
+	}
+	if len(rest) > 0 {
+		return nil, fmt.Errorf("%w: %s takes only -json", ErrUsage, name)
+	}
+	return asJSON, nil
+}
+
 func parseTarget(name string, args []string) (all bool, offset int64, err error) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	allFlag := fs.Bool("all", false, "every message")

@@ -58,14 +58,9 @@ func parseKeysCreate(args []string, out io.Writer) (*Command, error) {
 
 // parseKeysList reads `keys list [-json]`; it never prints a key, which is not stored.
 func parseKeysList(args []string, out io.Writer) (*Command, error) {
-	fs := flag.NewFlagSet("keys list", flag.ContinueOnError)
-	asJSON := fs.Bool("json", false, "print one JSON object per key and line")
-	rest, err := parseFlags(fs, args)
+	asJSON, err := parseJSONFlag("keys list", "print one JSON object per key and line", args)
 	if err != nil {
 		return nil, err
-	}
-	if len(rest) > 0 {
-		return nil, fmt.Errorf("%w: keys list takes only -json", ErrUsage)
 	}
 	return keyCommand(func(ctx context.Context, store *apikeys.Store, _ *slog.Logger) error {
 		keys, err := store.List(ctx)

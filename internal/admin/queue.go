@@ -3,7 +3,6 @@ package admin
 import (
 	"context"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -14,14 +13,9 @@ import (
 )
 
 func parseStatus(args []string, out io.Writer) (*Command, error) {
-	fs := flag.NewFlagSet("queue status", flag.ContinueOnError)
-	asJSON := fs.Bool("json", false, "print the status as JSON")
-	rest, err := parseFlags(fs, args)
+	asJSON, err := parseJSONFlag("queue status", "print the status as JSON", args)
 	if err != nil {
 		return nil, err
-	}
-	if len(rest) > 0 {
-		return nil, fmt.Errorf("%w: queue status takes only -json", ErrUsage)
 	}
 	return &Command{run: func(ctx context.Context, cfg Config, log *slog.Logger) error {
 		switch cfg.Messaging.Broker {

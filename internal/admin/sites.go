@@ -87,14 +87,9 @@ func hasProjections(ctx context.Context, pool *pgxpool.Pool, siteID string) (boo
 
 // parseSitesList reads `sites list [-json]`.
 func parseSitesList(args []string, out io.Writer) (*Command, error) {
-	fs := flag.NewFlagSet("sites list", flag.ContinueOnError)
-	asJSON := fs.Bool("json", false, "print one JSON object per site and line")
-	rest, err := parseFlags(fs, args)
+	asJSON, err := parseJSONFlag("sites list", "print one JSON object per site and line", args)
 	if err != nil {
 		return nil, err
-	}
-	if len(rest) > 0 {
-		return nil, fmt.Errorf("%w: sites list takes only -json", ErrUsage)
 	}
 	return siteCommand(func(ctx context.Context, store *sites.Store, _ *slog.Logger) error {
 		list, err := store.List(ctx)
