@@ -1,0 +1,233 @@
+package e2e_test
+
+import (
+	"context"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/analytics-pipeline/analytics/internal/apikeys"
+	"github.com/analytics-pipeline/analytics/internal/browsertest"
+	"github.com/analytics-pipeline/analytics/internal/sites"
+	"github.com/analytics-pipeline/analytics/messaging"
+)
+
+// dashboardSite is the site of the dashboard test; its events are dashboardEvents.
+const dashboardSite = "dash.example"
+
+// dashboardEvents are four visitors' five visits of 2025-11-10..12 and two visitors of the two days
+// before (the previous period). Over 2025-11-10..12: 4 visitors, 5 visits (u1 twice), 7 page views,
+// bounces u2, u1's second visit and u4 (60 %), durations 360 s (u1's first), 660 s (u3) and three 0 s
+// (mean 204 s).
+func dashboardEvents() []map[string]any {
+	const (
+		chrome  = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.6778.85 Safari/537.36"
+		safari  = "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1"
+		firefox = "Mozilla/5.0 (Android 14; Mobile; rv:133.0) Gecko/133.0 Firefox/133.0"
+		site    = "https://dash.example"
+	)
+	e := func(user, at, typ, path, referrer, ua string, props map[string]any) map[string]any {
+		m := map[string]any{"site_id": dashboardSite, "event_type": typ, "user_id": user, "timestamp": at,
+			"url": site + path, "user_agent": ua}
+		if referrer != "" {
+			m["referrer"] = referrer
+		}
+		if props != nil {
+			m["props"] = props
+		}
+		return m
+	}
+	return []map[string]any{
+		e("u1", "2025-11-10T10:00:00Z", "page_view", "/", "https://www.google.com/", chrome, nil),
+		e("u1", "2025-11-10T10:05:00Z", "page_view", "/pricing", site+"/", chrome, nil),
+		e("u1", "2025-11-10T10:06:00Z", "signup", "/pricing", "", chrome, map[string]any{"plan": "pro"}),
+		e("u2", "2025-11-11T09:00:00Z", "page_view", "/?utm_source=newsletter&utm_medium=email&utm_campaign=launch", "", safari, nil),
+		e("u4", "2025-11-11T14:00:00Z", "page_view", "/docs", "https://www.google.com/", chrome, nil),
+		e("u3", "2025-11-12T12:00:00Z", "page_view", "/pricing", "https://www.facebook.com/", firefox, nil),
+		e("u3", "2025-11-12T12:10:00Z", "page_view", "/docs", site+"/pricing", firefox, nil),
+		e("u3", "2025-11-12T12:11:00Z", "signup", "/docs", "", firefox, map[string]any{"plan": "free"}),
+		e("u1", "2025-11-12T15:00:00Z", "page_view", "/", "", chrome, nil),
+		e("u5", "2025-11-08T10:00:00Z", "page_view", "/", "", chrome, nil),
+		e("u6", "2025-11-09T10:00:00Z", "page_view", "/pricing", "", safari, nil),
+	}
+}
+
+// dashboardView is what the dashboard shows, read from its DOM.
+type dashboardView struct {
+	State   string                `json:"state"`
+	Figures map[string][2]string  `json:"figures"` // metric: value, change
+	Panels  map[string][][]string `json:"panels"`  // panel id: rows of value, numbers
+	Points  [][2]string           `json:"points"`  // chart: label, value
+	Filters []string              `json:"filters"` // dimension=value
+	Refusal string                `json:"refusal"`
+	Range   string                `json:"range"`
+}
+
+const readView = `(() => ({
+  state: document.body.dataset.state,
+  figures: Object.fromEntries([...document.querySelectorAll("#figures .figure")].map((f) =>
+    [f.dataset.metric, [f.querySelector(".value").textContent, (f.querySelector(".change") || {}).textContent || ""]])),
+  panels: Object.fromEntries([...document.querySelectorAll(".panel")].map((p) =>
+    [p.id, [...p.querySelectorAll("tr.row")].map((r) => [r.dataset.value, ...[...r.querySelectorAll("td.num")].map((td) => td.textContent)])])),
+  points: [...document.querySelectorAll("#chart-svg circle")].map((c) => [c.dataset.label, c.dataset.value]),
+  filters: [...document.querySelectorAll("#filters li")].map((li) => li.dataset.dimension + "=" + li.dataset.value),
+  refusal: document.getElementById("refusal").textContent,
+  range: document.getElementById("range").textContent,
+}))()`
+
+// TestDashboardShowsTheQueryAPIsNumbers sends known events through ingestion, then drives the dashboard
+// in Chromium: it refuses the view without a key, shows exactly the expected figures, comparison, chart
+// and panels once signed in, filters every figure by a clicked page, reproduces the view from its URL
+// after a reload, and refuses a wrong key. Each step leaves a screenshot in the test's artifacts.
+func TestDashboardShowsTheQueryAPIsNumbers(t *testing.T) {
+	t.Parallel()
+	p := startPipeline(t, messaging.BrokerRedis)
+	ctx := context.Background()
+	pool, err := pgxpool.New(ctx, p.databaseURL)
+	require.NoError(t, err)
+	t.Cleanup(pool.Close)
+	_, err = sites.NewStore(pool).Create(ctx, dashboardSite, "UTC")
+	require.NoError(t, err)
+	_, key, err := apikeys.NewStore(pool).Create(ctx, "dashboard", dashboardSite)
+	require.NoError(t, err)
+
+	var result struct {
+		Accepted int `json:"accepted"`
+	}
+	require.Equal(t, http.StatusOK, post(t, p.ingestionURL+"/events", dashboardEvents(), &result))
+	require.Equal(t, len(dashboardEvents()), result.Accepted)
+	// Two visitors now, for the figure of the last five minutes.
+	now := time.Now().UTC().Add(-time.Minute).Format(time.RFC3339)
+	for _, user := range []string{"now-1", "now-2"} {
+		var got accepted
+		require.Equal(t, http.StatusOK, post(t, p.ingestionURL+"/event", map[string]any{"site_id": dashboardSite,
+			"event_type": "page_view", "path": "/live", "user_id": user, "timestamp": now}, &got))
+	}
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		var n int
+		assert.NoError(c, pool.QueryRow(ctx, `SELECT count(*) FROM events WHERE site_id = $1`, dashboardSite).Scan(&n))
+		assert.Equal(c, len(dashboardEvents())+2, n)
+	}, 60*time.Second, 50*time.Millisecond, "the events were not processed")
+
+	tab := browsertest.Tab(t, 3*time.Minute)
+	view := p.reportingURL + "/?site=" + dashboardSite + "&period=custom&from=2025-11-10&to=2025-11-12"
+	require.NoError(t, chromedp.Do(tab, chromedp.Navigate(view)))
+	v := waitForView(t, tab, `document.body.dataset.state === "refused"`)
+	require.Equal(t, "This site is not public: sign in with an API key for it.", v.Refusal)
+	browsertest.Screenshot(t, tab, "1-sign-in")
+
+	require.NoError(t, chromedp.Do(tab,
+		chromedp.SendKeys(chromedp.CSS("#key"), key),
+		chromedp.Click(chromedp.CSS(`#key-form button[type="submit"]`)),
+	))
+	v = waitForView(t, tab, `document.body.dataset.state === "ready"`)
+	require.Equal(t, "2025-11-10 – 2025-11-12", v.Range)
+	require.Equal(t, map[string][2]string{
+		"now":            {"2", ""},
+		"visitors":       {"4", "+100%"},
+		"visits":         {"5", "+150%"},
+		"pageviews":      {"7", "+250%"},
+		"bounce_rate":    {"60%", "-40 pts"},
+		"visit_duration": {"3m 24s", "new"},
+	}, v.Figures)
+	require.Equal(t, [][2]string{{"2025-11-10", "1"}, {"2025-11-11", "2"}, {"2025-11-12", "2"}}, v.Points)
+	require.Equal(t, map[string][][]string{
+		"panel-pages":   {{"/", "2", "3"}, {"/docs", "2", "2"}, {"/pricing", "2", "2"}},
+		"panel-sources": {{"Direct / None", "2"}, {"Google", "2"}, {"Facebook", "1"}},
+		"panel-devices": {{"Chrome", "2", "50%"}, {"Firefox", "1", "25%"}, {"Safari", "1", "25%"}},
+		"panel-events":  {{"pageview", "4", "7"}, {"signup", "2", "2"}},
+		"panel-props":   {},
+	}, v.Panels)
+	browsertest.Screenshot(t, tab, "2-dashboard")
+
+	// The other tabs and a property, each a view of its own in the URL.
+	tabs := []struct {
+		click, panel string
+		want         [][]string
+	}{
+		{`#panel-pages button[data-tab="entry"]`, "panel-pages", [][]string{{"/", "2", "3"}, {"/docs", "1", "1"}, {"/pricing", "1", "1"}}},
+		{`#panel-pages button[data-tab="exit"]`, "panel-pages", [][]string{{"/", "2", "2"}, {"/docs", "2", "2"}, {"/pricing", "1", "1"}}},
+		{`#panel-sources button[data-tab="utm_source"]`, "panel-sources", [][]string{{"(not set)", "3"}, {"newsletter", "1"}}},
+		{`#panel-devices button[data-tab="os"]`, "panel-devices", [][]string{{"Windows", "2", "50%"}, {"Android", "1", "25%"}, {"iOS", "1", "25%"}}},
+		{`#panel-devices button[data-tab="device"]`, "panel-devices", [][]string{{"Desktop", "2", "50%"}, {"Mobile", "2", "50%"}}},
+	}
+	for _, tc := range tabs {
+		require.NoError(t, chromedp.Do(tab, chromedp.Click(chromedp.CSS(tc.click))))
+		v = waitForView(t, tab, `document.body.dataset.state === "ready" && document.querySelector('`+tc.click+`').classList.contains("active")`)
+		require.Equal(t, tc.want, v.Panels[tc.panel], tc.click)
+	}
+	require.NoError(t, chromedp.Do(tab,
+		chromedp.SendKeys(chromedp.CSS("#prop-key"), "plan"),
+		chromedp.Click(chromedp.CSS(`#prop-form button`)),
+	))
+	v = waitForView(t, tab, `document.body.dataset.state === "ready" && location.search.includes("prop=plan")`)
+	require.Equal(t, [][]string{{"(none)", "4", "7"}, {"free", "1", "1"}, {"pro", "1", "1"}}, v.Panels["panel-props"])
+	browsertest.Screenshot(t, tab, "3-tabs-and-property")
+
+	// A click on a top page filters every figure, the chart and the panels: u1's first visit and u3's
+	// have an event on /pricing (8m 30s on average); only u3's entered there and did not bounce; the
+	// previous period has u6's one-page visit.
+	require.NoError(t, chromedp.Do(tab, chromedp.Click(chromedp.CSS(`#panel-pages button[data-tab="top"]`))))
+	waitForView(t, tab, `document.body.dataset.state === "ready" && location.search.includes("pages=top")`)
+	require.NoError(t, chromedp.Do(tab, chromedp.Click(chromedp.CSS(`#panel-pages tr.row[data-value="/pricing"]`))))
+	filtered := `document.body.dataset.state === "ready" && document.querySelectorAll("#filters li").length === 1`
+	v = waitForView(t, tab, filtered)
+	wantFiltered := func(v dashboardView) {
+		t.Helper()
+		require.Equal(t, []string{"event:page=/pricing"}, v.Filters)
+		require.Equal(t, map[string][2]string{
+			"now":            {"2", ""},
+			"visitors":       {"2", "+100%"},
+			"visits":         {"2", "+100%"},
+			"pageviews":      {"2", "+100%"},
+			"bounce_rate":    {"0%", "-100 pts"},
+			"visit_duration": {"8m 30s", "new"},
+		}, v.Figures)
+		require.Equal(t, [][2]string{{"2025-11-10", "1"}, {"2025-11-11", "0"}, {"2025-11-12", "1"}}, v.Points)
+		require.Equal(t, [][]string{{"/pricing", "2", "2"}}, v.Panels["panel-pages"])
+	}
+	wantFiltered(v)
+	browsertest.Screenshot(t, tab, "4-filtered")
+
+	// The URL reproduces the view after a reload; this reload is the measured first view.
+	require.NoError(t, chromedp.Do(tab, chromedp.Reload()))
+	v = waitForView(t, tab, filtered)
+	wantFiltered(v)
+	timing, err := chromedp.Run(tab, chromedp.Evaluate[[2]float64](
+		`[performance.getEntriesByName("figures-rendered")[0].startTime, performance.getEntriesByName("view-ready")[0].startTime]`))
+	require.NoError(t, err)
+	t.Logf("first view after a reload: figures rendered %.0f ms, every panel %.0f ms after navigation start", timing[0], timing[1])
+	browsertest.Screenshot(t, tab, "5-reloaded")
+
+	// A wrong key is refused, and says so.
+	require.NoError(t, chromedp.Do(tab, chromedp.Click(chromedp.CSS("#sign-out"))))
+	waitForView(t, tab, `document.body.dataset.state === "refused"`)
+	require.NoError(t, chromedp.Do(tab,
+		chromedp.SendKeys(chromedp.CSS("#key"), "apk_wrongwrongwrongwrongwrongwrongwrongwrongwrongwrong"),
+		chromedp.Click(chromedp.CSS(`#key-form button[type="submit"]`)),
+	))
+	v = waitForView(t, tab, `document.body.dataset.state === "refused" && document.getElementById("refusal").className === "refused"`)
+	require.Equal(t, "The API key was refused: Invalid API key or site ID. Please make sure you're using a valid API key with access to the site you've requested.", v.Refusal)
+	visible, err := chromedp.Run(tab, chromedp.Evaluate[bool](`!document.getElementById("dashboard").hidden`))
+	require.NoError(t, err)
+	require.False(t, visible, "the figures stay hidden after a refusal")
+	browsertest.Screenshot(t, tab, "6-wrong-key")
+}
+
+// waitForView waits until the page's condition holds, then reads the view.
+func waitForView(t *testing.T, tab context.Context, condition string) dashboardView {
+	t.Helper()
+	_, err := chromedp.Run(tab, chromedp.Poll[bool](condition, chromedp.WithPollingTimeout(30*time.Second)))
+	if err != nil {
+		v, _ := chromedp.Run(tab, chromedp.Evaluate[dashboardView](readView))
+		t.Fatalf("waiting for %s: %v; the page shows %+v", condition, err, v)
+	}
+	v, err := chromedp.Run(tab, chromedp.Evaluate[dashboardView](readView))
+	require.NoError(t, err)
+	return v
+}
