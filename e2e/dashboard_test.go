@@ -3,6 +3,7 @@ package e2e_test
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -217,6 +218,23 @@ func TestDashboardShowsTheQueryAPIsNumbers(t *testing.T) {
 	require.NoError(t, err)
 	require.False(t, visible, "the figures stay hidden after a refusal")
 	browsertest.Screenshot(t, tab, "6-wrong-key")
+
+	// A public site is shown without a key, once reporting has seen it made public.
+	_, _, err = sites.NewStore(pool).SetPublic(ctx, dashboardSite, true)
+	require.NoError(t, err)
+	require.NoError(t, chromedp.Do(tab, chromedp.Click(chromedp.CSS("#sign-out"))))
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		res, err := http.Post(p.reportingURL+"/api/v2/query", "application/json",
+			strings.NewReader(`{"site_id":"`+dashboardSite+`","metrics":["visitors"],"date_range":"day"}`))
+		if assert.NoError(c, err) {
+			res.Body.Close()
+			assert.Equal(c, http.StatusOK, res.StatusCode)
+		}
+	}, 30*time.Second, 100*time.Millisecond, "the site never became public")
+	require.NoError(t, chromedp.Do(tab, chromedp.Reload()))
+	v = waitForView(t, tab, filtered)
+	wantFiltered(v)
+	browsertest.Screenshot(t, tab, "7-public-site")
 }
 
 // waitForView waits until the page's condition holds, then reads the view.

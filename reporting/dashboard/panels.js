@@ -51,7 +51,7 @@ const rowLimit = 10;
 export function tabOf(panel, state) {
   const tab = panel.tabs.find((t) => t.key === state.tabs[panel.id]) || panel.tabs[0];
   if (panel.id !== "props") return tab;
-  return { ...tab, dimension: state.prop ? "event:props:" + state.prop : "" };
+  return { ...tab, label: state.prop || tab.label, dimension: state.prop ? "event:props:" + state.prop : "" };
 }
 
 // queryOf is a panel's query, or null when it has none to make (no property key).
