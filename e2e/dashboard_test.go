@@ -235,6 +235,17 @@ func TestDashboardShowsTheQueryAPIsNumbers(t *testing.T) {
 	v = waitForView(t, tab, filtered)
 	wantFiltered(v)
 	browsertest.Screenshot(t, tab, "7-public-site")
+
+	// All time: from the site's first day (2025-11-08, u6's visit to /pricing is in it now) to today, by
+	// month; no previous period to compare with.
+	require.NoError(t, chromedp.Do(tab, chromedp.Click(chromedp.CSS(`#periods button[data-period="all"]`))))
+	v = waitForView(t, tab, `document.body.dataset.state === "ready" && location.search.includes("period=all")`)
+	require.Equal(t, []string{"event:page=/pricing"}, v.Filters)
+	require.Equal(t, map[string][2]string{"now": {"2", ""}, "visitors": {"3", ""}, "visits": {"3", ""}, "pageviews": {"3", ""},
+		"bounce_rate": {"50%", ""}, "visit_duration": {"5m 40s", ""}}, v.Figures)
+	today := time.Now().UTC()
+	require.Len(t, v.Points, (today.Year()-2025)*12+int(today.Month())-int(time.November)+1, "a point a month")
+	require.Equal(t, [2]string{"2025-11-01", "3"}, v.Points[0])
 }
 
 // waitForView waits until the page's condition holds, then reads the view.

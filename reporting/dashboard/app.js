@@ -89,6 +89,7 @@ function render() {
       figures.showAggregate(values);
       if (!performance.getEntriesByName("figures-rendered").length) performance.mark("figures-rendered");
       const prev = st.previousRange(state.period, answer.query.date_range);
+      if (!prev) return;
       const before = await query({ ...base, metrics: figures.metrics, date_range: prev });
       if (gen !== generation) return;
       const was = before.results.length ? before.results[0].metrics : figures.metrics.map(() => 0);

@@ -22,8 +22,8 @@ function niceMax(max) {
   return 10 * p;
 }
 
-// draw replaces the chart in svg with the answer of a query of one metric by interval (time:hour, day or
-// month).
+// draw replaces the chart in svg with the answer of a query of one metric by interval (time, time:hour,
+// time:day or time:month).
 export function draw(svg, answer, metric, interval) {
   const labels = (answer.meta && answer.meta.time_labels) || answer.results.map((r) => r.dimensions[0]);
   const byLabel = new Map(answer.results.map((r) => [r.dimensions[0], r.metrics[0]]));
@@ -57,7 +57,7 @@ export function draw(svg, answer, metric, interval) {
 
 // shortLabel is the axis' text of a label: an hour's time, a month's year and month, a day's month and day.
 function shortLabel(l, interval) {
-  if (interval === "time:hour") return l.slice(11, 16);
+  if (l.length > 10) return l.slice(11, 16);
   if (interval === "time:month") return l.slice(0, 7);
-  return l.slice(5);
+  return interval === "time" ? l : l.slice(5);
 }

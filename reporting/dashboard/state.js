@@ -2,7 +2,7 @@
 // the same view: site, period (from and to for a custom one), filters (f=dimension=value, repeated),
 // the tab of each panel and the property key.
 
-export const periods = ["day", "7d", "30d", "month", "12mo", "custom"];
+export const periods = ["day", "7d", "30d", "month", "12mo", "all", "custom"];
 
 const tabKeys = ["pages", "sources", "devices"];
 
@@ -58,8 +58,10 @@ export function queryFilters(state) {
 }
 
 // previousRange is the period before the one the query API resolved (its answer's query.date_range, the
-// site's local instants): as many days before it, or the month or twelve months before for those.
+// site's local instants): as many days before it, or the month or twelve months before for those; null
+// for all time, which has nothing before it.
 export function previousRange(period, resolved) {
+  if (period === "all") return null;
   const first = day(resolved[0]);
   const last = day(resolved[1]);
   if (period === "month" || period === "12mo") {
@@ -71,9 +73,11 @@ export function previousRange(period, resolved) {
   return [iso(addDays(first, -n)), iso(addDays(first, -1))];
 }
 
-// interval is the chart's time dimension: hours for one day, months for twelve months, else days.
+// interval is the chart's time dimension: hours for one day, months for twelve months, the query API's
+// choice by length for all time, else days.
 export function interval(state) {
   if (state.period === "day" || (state.period === "custom" && state.from === state.to)) return "time:hour";
+  if (state.period === "all") return "time";
   return state.period === "12mo" ? "time:month" : "time:day";
 }
 
