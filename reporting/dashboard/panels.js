@@ -150,7 +150,11 @@ export function fill(body, panel, state, answer, on) {
       td.dataset.metric = tab.metrics[i];
       td.textContent = tab.metrics[i] === "percentage" ? (v === null ? "–" : v + "%") : formatNumber(v);
     });
+    tr.tabIndex = 0;
     tr.addEventListener("click", () => on.filter(tab.dimension, value));
+    tr.addEventListener("keydown", (e) => {
+      if (e.key === "Enter") on.filter(tab.dimension, value);
+    });
   }
   body.replaceChildren(table);
   const total = answer.meta && answer.meta.total_rows;
