@@ -262,6 +262,14 @@ func TestDashboardShowsTheQueryAPIsNumbers(t *testing.T) {
 	today := time.Now().UTC()
 	require.Len(t, v.Points, (today.Year()-2025)*12+int(today.Month())-int(time.November)+1, "a point a month")
 	require.Equal(t, [2]string{"2025-11-01", "3"}, v.Points[0])
+
+	// Visitors now refreshes by itself (every 30 s), without a reload.
+	var got accepted
+	require.Equal(t, http.StatusOK, post(t, p.ingestionURL+"/event", map[string]any{"site_id": dashboardSite,
+		"event_type": "page_view", "path": "/live", "user_id": "now-3"}, &got))
+	_, err = chromedp.Run(tab, chromedp.Poll[bool](`document.querySelector('#figures [data-metric="now"] .value').textContent === "3"`,
+		chromedp.WithPollingTimeout(45*time.Second), chromedp.WithPollingInterval(time.Second)))
+	require.NoError(t, err, "visitors now did not refresh to 3")
 }
 
 // waitForView waits until the page's condition holds, then reads the view.
