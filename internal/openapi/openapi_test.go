@@ -42,7 +42,7 @@ func TestDocumentKeepsTheServicesOperations(t *testing.T) {
 		tags  []string
 	}{
 		{openapi.Ingestion, []string{"/event", "/events", "/health", "/ready", "/metrics", "/openapi.json"}, []string{"ingestion"}},
-		{openapi.Reporting, []string{"/stats", "/api/v2/query", "/health", "/ready", "/metrics", "/openapi.json"}, []string{"reporting", "stats-api-v2"}},
+		{openapi.Reporting, []string{"/", "/dashboard/{file}", "/stats", "/api/v2/query", "/health", "/ready", "/metrics", "/openapi.json"}, []string{"reporting", "stats-api-v2"}},
 		{openapi.Processor, []string{"/health", "/metrics", "/openapi.json"}, []string{"processor"}},
 	}
 	for _, c := range cases {
