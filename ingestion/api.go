@@ -76,22 +76,15 @@ func (a *API) postEvent(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, http.StatusBadRequest, problems...)
 		return
 	}
-	if e.EventID == "" {
-		e.EventID = newEventID()
-	}
 	events := []event.Event{e}
-	a.capture.derive(r.UserAgent(), events)
-	if a.bots.screen(r, events) {
-		a.metrics.reject(rejectBot, len(events))
-		w.Header().Set(droppedHeader, "bot")
+	drop, ok := a.admit(w, r, events)
+	if !ok {
+		return
+	}
+	e = events[0]
+	if drop {
 		*buf = appendAccepted((*buf)[:0], "", e.EventID)
 		writeJSON(w, http.StatusOK, *buf)
-		return
-	}
-	if a.rateLimited(w, r, events) {
-		return
-	}
-	if !a.identified(w, r, events) {
 		return
 	}
 	res, err := a.packer.publish(r.Context(), events, httpapi.RequestID(r))

@@ -24,6 +24,7 @@ func (a *API) Routes() http.Handler {
 	r.Get("/ready", httpapi.Ready("broker", a.ready))
 	r.Post("/event", a.postEvent)
 	r.Post("/events", a.postEvents)
+	r.Post("/api/event", a.postPlausibleEvent)
 	r.Method(http.MethodGet, "/metrics", metrics.Handler(a.registry))
 	r.Method(http.MethodGet, "/openapi.json", openapi.Handler(openapi.Ingestion))
 	r.Method(http.MethodGet, "/js/script.js", newScript(trackerSource))
