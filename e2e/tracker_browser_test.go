@@ -27,9 +27,10 @@ func answerTo(name string) string {
 // nothing from 127.0.0.1, from an automated browser, or with localStorage.plausible_ignore, and is
 // counted from 127.0.0.1 with data-local.
 func TestTrackerScriptInABrowserIsCountedExactly(t *testing.T) {
-	p := startPipeline(t, messaging.BrokerRedis)
+	p := startPipeline(t, messaging.BrokerRedis, identifyVisitors)
 	const site, localSite = "shop.example", "local.shop.example"
-	key := registerTrackedSites(t, p.databaseURL, site, localSite)
+	key := keyedSite(t, p.databaseURL, site)
+	publicSites(t, p.databaseURL, localSite)
 	origins := serveTestSite(t, trackerPage(t, p.ingestionURL+"/js/script.js"))
 	tab := browsertest.Tab(t, 3*time.Minute)
 
@@ -97,8 +98,8 @@ func TestTrackerScriptInABrowserIsCountedExactly(t *testing.T) {
 		{"signup_plan", `{"site_id":"` + site + `","metrics":["events"],"date_range":` + dates + `,"dimensions":["event:props:plan"],"filters":[["is","event:name",["Signup"]]]}`,
 			`[{"metrics":[1],"dimensions":["pro"]}]`},
 	} {
-		waitForQuery(t, p.reportingURL, key, q)
+		waitForKeyedQuery(t, p.reportingURL, key, q)
 	}
-	waitForQuery(t, p.reportingURL, "", statsQuery{"local_site", `{"site_id":"` + localSite + `","metrics":["visitors","pageviews","events"],"date_range":` + dates + `}`,
+	waitForKeyedQuery(t, p.reportingURL, "", statsQuery{"local_site", `{"site_id":"` + localSite + `","metrics":["visitors","pageviews","events"],"date_range":` + dates + `}`,
 		`[{"metrics":[1,1,2],"dimensions":[]}]`})
 }

@@ -68,9 +68,9 @@ func npmSite(t *testing.T, dir, domain, apiHost string) http.Handler {
 // query API then counts exactly those 4 pageviews, the event and its prop, 1 visitor and 1 visit.
 func TestPlausibleTrackerPackageIsCountedExactly(t *testing.T) {
 	dir := buildNPMFixture(t)
-	p := startPipeline(t, messaging.BrokerRedis)
+	p := startPipeline(t, messaging.BrokerRedis, identifyVisitors)
 	const site = "npm.example"
-	key := registerTrackedSites(t, p.databaseURL, site)
+	key := keyedSite(t, p.databaseURL, site)
 	origins := serveTestSite(t, npmSite(t, dir, site, p.ingestionURL))
 	tab := browsertest.Tab(t, 3*time.Minute)
 
@@ -104,6 +104,6 @@ func TestPlausibleTrackerPackageIsCountedExactly(t *testing.T) {
 		{"signup_plan", `{"site_id":"` + site + `","metrics":["events"],"date_range":` + dates + `,"dimensions":["event:props:plan"],"filters":[["is","event:name",["Signup"]]]}`,
 			`[{"metrics":[1],"dimensions":["pro"]}]`},
 	} {
-		waitForQuery(t, p.reportingURL, key, q)
+		waitForKeyedQuery(t, p.reportingURL, key, q)
 	}
 }

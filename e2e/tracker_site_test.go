@@ -63,24 +63,17 @@ func trackerPage(t *testing.T, scriptURL string) http.Handler {
 	})
 }
 
-// registerTrackedSites registers the sites in UTC: keyed gets an API key, which it returns, and the
-// public ones are answered without a key.
-func registerTrackedSites(t *testing.T, databaseURL, keyed string, public ...string) string {
+// keyedSite registers site in UTC with an API key for it, which it returns: the browser tests read a
+// site with a key, as a private site is read (publicSites registers those read without one).
+func keyedSite(t *testing.T, databaseURL, site string) string {
 	t.Helper()
 	ctx := context.Background()
 	pool, err := pgxpool.New(ctx, databaseURL)
 	require.NoError(t, err)
 	defer pool.Close()
-	store := sites.NewStore(pool)
-	_, err = store.Create(ctx, keyed, "UTC")
+	_, err = sites.NewStore(pool).Create(ctx, site, "UTC")
 	require.NoError(t, err)
-	for _, id := range public {
-		_, err := store.Create(ctx, id, "UTC")
-		require.NoError(t, err)
-		_, _, err = store.SetPublic(ctx, id, true)
-		require.NoError(t, err)
-	}
-	_, key, err := apikeys.NewStore(pool).Create(ctx, "browser test", keyed)
+	_, key, err := apikeys.NewStore(pool).Create(ctx, "browser test", site)
 	require.NoError(t, err)
 	return key
 }
@@ -99,9 +92,9 @@ func todayRange() string {
 	return fmt.Sprintf(`["%s","%s"]`, now.AddDate(0, 0, -1).Format(time.DateOnly), now.AddDate(0, 0, 1).Format(time.DateOnly))
 }
 
-// waitForQuery posts q.body to the query API (with key when not empty) until its results equal q.want,
-// failing with the last answer after a generous bound: the processor projects the events asynchronously.
-func waitForQuery(t *testing.T, reportingURL, key string, q statsQuery) {
+// waitForKeyedQuery posts q.body to the query API (with key when not empty) until its results equal
+// q.want, failing with the last answer after a generous bound: the processor projects asynchronously.
+func waitForKeyedQuery(t *testing.T, reportingURL, key string, q statsQuery) {
 	t.Helper()
 	var last string
 	ok := assert.Eventually(t, func() bool {
