@@ -25,22 +25,19 @@ func answerTo(name string) string {
 // plausible("Signup", {props: {plan: "pro"}}); the query API then counts exactly those 4 pageviews, the
 // queued and the Signup event with its prop, 1 visitor and 1 visit. Before that, the same page sends
 // nothing from 127.0.0.1, from an automated browser, or with localStorage.plausible_ignore, and is
-// counted from 127.0.0.1 with data-local.
+// counted from 127.0.0.1 with data-local; with data-hash a hash route is a pageview of its own path.
 func TestTrackerScriptInABrowserIsCountedExactly(t *testing.T) {
 	p := startPipeline(t, messaging.BrokerRedis, identifyVisitors)
-	const site, localSite = "shop.example", "local.shop.example"
+	const site, localSite, hashSite = "shop.example", "local.shop.example", "hash.shop.example"
 	key := keyedSite(t, p.databaseURL, site)
-	publicSites(t, p.databaseURL, localSite)
+	publicSites(t, p.databaseURL, localSite, hashSite)
 	origins := serveTestSite(t, trackerPage(t, p.ingestionURL+"/js/script.js"))
 	tab := browsertest.Tab(t, 3*time.Minute)
 
-	page := func(origin, domain string, human, local bool) string {
+	page := func(origin, domain string, variants ...string) string {
 		q := url.Values{"domain": {domain}}
-		if human {
-			q.Set("human", "1")
-		}
-		if local {
-			q.Set("local", "1")
+		for _, v := range variants {
+			q.Set(v, "1")
 		}
 		return origin + "/?" + q.Encode()
 	}
@@ -54,21 +51,28 @@ func TestTrackerScriptInABrowserIsCountedExactly(t *testing.T) {
 	}
 
 	t.Run("localhost_is_skipped", func(t *testing.T) {
-		open(t, page(origins.loopback, site, true, false), "skipped")
+		open(t, page(origins.loopback, site, "human"), "skipped")
 	})
 	t.Run("automated_browser_is_skipped", func(t *testing.T) {
-		open(t, page(origins.site, site, false, false), "skipped")
+		open(t, page(origins.site, site), "skipped")
 	})
 	t.Run("opt_out_is_honoured", func(t *testing.T) {
 		require.NoError(t, chromedp.Do(tab, chromedp.Evaluate[chromedp.Void](`localStorage.plausible_ignore = 'true'`)))
-		open(t, page(origins.site, site, true, false), "skipped")
+		open(t, page(origins.site, site, "human"), "skipped")
 		require.NoError(t, chromedp.Do(tab, chromedp.Evaluate[chromedp.Void](`localStorage.removeItem('plausible_ignore')`)))
 	})
 	t.Run("localhost_with_data_local_is_sent", func(t *testing.T) {
-		open(t, page(origins.loopback, localSite, true, true), "202")
+		open(t, page(origins.loopback, localSite, "human", "local"), "202")
+	})
+	t.Run("hash_route_with_data_hash", func(t *testing.T) {
+		open(t, page(origins.site, hashSite, "human", "hash"), "202")
+		require.NoError(t, chromedp.Do(tab, chromedp.Click(chromedp.CSS("#to-hash"))))
+		_, err := chromedp.Run(tab, chromedp.Poll[bool](`location.hash === '#/plans'`))
+		require.NoError(t, err)
+		browsertest.Screenshot(t, tab, t.Name()+"/hash_plans")
 	})
 	browsed := t.Run("site_browsed_as_an_spa", func(t *testing.T) {
-		open(t, page(origins.site, site, true, false), "202")
+		open(t, page(origins.site, site, "human"), "202")
 		for _, step := range []struct{ name, click, path string }{
 			{"pushstate_pricing", "#to-pricing", "/pricing"},
 			{"pushstate_signup", "#to-signup", "/signup"},
@@ -102,4 +106,6 @@ func TestTrackerScriptInABrowserIsCountedExactly(t *testing.T) {
 	}
 	waitForKeyedQuery(t, p.reportingURL, "", statsQuery{"local_site", `{"site_id":"` + localSite + `","metrics":["visitors","pageviews","events"],"date_range":` + dates + `}`,
 		`[{"metrics":[1,1,2],"dimensions":[]}]`})
+	waitForKeyedQuery(t, p.reportingURL, "", statsQuery{"hash_site_pages", `{"site_id":"` + hashSite + `","metrics":["pageviews"],"date_range":` + dates + `,"dimensions":["event:page"],"order_by":[["event:page","asc"]]}`,
+		`[{"metrics":[1],"dimensions":["/"]},{"metrics":[1],"dimensions":["/#/plans"]}]`})
 }

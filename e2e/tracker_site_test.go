@@ -48,7 +48,7 @@ func serveTestSite(t *testing.T, h http.Handler) siteOrigins {
 
 // trackerPage is the one-page app of testdata/tracker-site.html, whatever the path (as an SPA's server
 // answers), with the tracker of scriptURL. The query picks the page's variant: domain (data-domain),
-// local=1 (data-local), human=1 (window.__plausible, see the page).
+// local=1 (data-local), hash=1 (data-hash), human=1 (window.__plausible, see the page).
 func trackerPage(t *testing.T, scriptURL string) http.Handler {
 	t.Helper()
 	page := template.Must(template.ParseFiles("testdata/tracker-site.html"))
@@ -56,7 +56,7 @@ func trackerPage(t *testing.T, scriptURL string) http.Handler {
 		q := r.URL.Query()
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		err := page.Execute(w, map[string]any{"Domain": q.Get("domain"), "Script": scriptURL,
-			"Local": q.Get("local") == "1", "Human": q.Get("human") == "1"})
+			"Local": q.Get("local") == "1", "Hash": q.Get("hash") == "1", "Human": q.Get("human") == "1"})
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusInternalServerError)
 		}
