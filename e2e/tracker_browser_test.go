@@ -47,7 +47,7 @@ func TestTrackerScriptInABrowserIsCountedExactly(t *testing.T) {
 		got, err := chromedp.Run(tab, chromedp.Poll[string](answerTo("Queued")))
 		require.NoError(t, err)
 		require.Equal(t, want, got, "the tracker's answer to the queued call on %s", pageURL)
-		browsertest.Screenshot(t, tab, t.Name())
+		browsertest.Screenshot(t, tab, t.Name()) // the artifact directory is named at random: the file says which page
 	}
 
 	t.Run("localhost_is_skipped", func(t *testing.T) {
@@ -69,7 +69,7 @@ func TestTrackerScriptInABrowserIsCountedExactly(t *testing.T) {
 		require.NoError(t, chromedp.Do(tab, chromedp.Click(chromedp.CSS("#to-hash"))))
 		_, err := chromedp.Run(tab, chromedp.Poll[bool](`location.hash === '#/plans'`))
 		require.NoError(t, err)
-		browsertest.Screenshot(t, tab, t.Name()+"/hash_plans")
+		browsertest.Screenshot(t, tab, "hash_plans")
 	})
 	browsed := t.Run("site_browsed_as_an_spa", func(t *testing.T) {
 		open(t, page(origins.site, site, "human"), "202")
@@ -81,13 +81,13 @@ func TestTrackerScriptInABrowserIsCountedExactly(t *testing.T) {
 			require.NoError(t, chromedp.Do(tab, chromedp.Click(chromedp.CSS(step.click))))
 			_, err := chromedp.Run(tab, chromedp.Poll[bool](fmt.Sprintf(`location.pathname === %q`, step.path)))
 			require.NoError(t, err, step.name)
-			browsertest.Screenshot(t, tab, t.Name()+"/"+step.name)
+			browsertest.Screenshot(t, tab, step.name)
 		}
 		require.NoError(t, chromedp.Do(tab, chromedp.Click(chromedp.CSS("#signup"))))
 		got, err := chromedp.Run(tab, chromedp.Poll[string](answerTo("Signup")))
 		require.NoError(t, err)
 		require.Equal(t, "202", got, "the tracker's answer to plausible('Signup')")
-		browsertest.Screenshot(t, tab, t.Name()+"/signup")
+		browsertest.Screenshot(t, tab, "signup")
 	})
 	require.True(t, browsed, "the site was not browsed to the end: nothing to count")
 
