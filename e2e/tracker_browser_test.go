@@ -25,13 +25,18 @@ func answerTo(name string) string {
 // plausible("Signup", {props: {plan: "pro"}}); the query API then counts exactly those 4 pageviews, the
 // queued and the Signup event with its prop, 1 visitor and 1 visit. Before that, the same page sends
 // nothing from 127.0.0.1, from an automated browser, or with localStorage.plausible_ignore, and is
-// counted from 127.0.0.1 with data-local; with data-hash a hash route is a pageview of its own path.
+// counted from 127.0.0.1 with data-local; with data-hash a hash route is a pageview of its own path; a
+// site whose allowed origins name the page's is counted, one whose list does not is refused.
 func TestTrackerScriptInABrowserIsCountedExactly(t *testing.T) {
 	p := startPipeline(t, messaging.BrokerRedis, identifyVisitors)
 	const site, localSite, hashSite = "shop.example", "local.shop.example", "hash.shop.example"
+	const allowingSite, closedSite = "allowing.shop.example", "closed.shop.example"
 	key := keyedSite(t, p.databaseURL, site)
-	publicSites(t, p.databaseURL, localSite, hashSite)
+	publicSites(t, p.databaseURL, localSite, hashSite, allowingSite, closedSite)
 	origins := serveTestSite(t, trackerPage(t, p.ingestionURL+"/js/script.js"))
+	// Ingestion reads the allowed origins when a browser first sends, after these.
+	allowOrigins(t, p.databaseURL, allowingSite, origins.site)
+	allowOrigins(t, p.databaseURL, closedSite, "https://elsewhere.example")
 	tab := browsertest.Tab(t, 3*time.Minute)
 
 	page := func(origin, domain string, variants ...string) string {
@@ -63,6 +68,12 @@ func TestTrackerScriptInABrowserIsCountedExactly(t *testing.T) {
 	})
 	t.Run("localhost_with_data_local_is_sent", func(t *testing.T) {
 		open(t, page(origins.loopback, localSite, "human", "local"), "202")
+	})
+	t.Run("origin_allowed_by_the_site_is_sent", func(t *testing.T) {
+		open(t, page(origins.site, allowingSite, "human"), "202")
+	})
+	t.Run("origin_not_allowed_by_the_site_is_refused", func(t *testing.T) {
+		open(t, page(origins.site, closedSite, "human"), "error") // 403 without Access-Control-Allow-Origin: fetch rejects
 	})
 	t.Run("hash_route_with_data_hash", func(t *testing.T) {
 		open(t, page(origins.site, hashSite, "human", "hash"), "202")
@@ -108,4 +119,9 @@ func TestTrackerScriptInABrowserIsCountedExactly(t *testing.T) {
 		`[{"metrics":[1,1,2],"dimensions":[]}]`})
 	waitForKeyedQuery(t, p.reportingURL, "", statsQuery{"hash_site_pages", `{"site_id":"` + hashSite + `","metrics":["pageviews"],"date_range":` + dates + `,"dimensions":["event:page"],"order_by":[["event:page","asc"]]}`,
 		`[{"metrics":[1],"dimensions":["/"]},{"metrics":[1],"dimensions":["/#/plans"]}]`})
+	waitForKeyedQuery(t, p.reportingURL, "", statsQuery{"allowing_site", `{"site_id":"` + allowingSite + `","metrics":["pageviews","events"],"date_range":` + dates + `}`,
+		`[{"metrics":[1,2],"dimensions":[]}]`})
+	// Refused at ingestion before anything was queued: nothing of it can arrive later.
+	waitForKeyedQuery(t, p.reportingURL, "", statsQuery{"closed_site", `{"site_id":"` + closedSite + `","metrics":["pageviews","events"],"date_range":` + dates + `}`,
+		`[{"metrics":[0,0],"dimensions":[]}]`})
 }

@@ -78,6 +78,19 @@ func keyedSite(t *testing.T, databaseURL, site string) string {
 	return key
 }
 
+// allowOrigins lets only the browsers of the comma-separated origins send site's events.
+func allowOrigins(t *testing.T, databaseURL, site, origins string) {
+	t.Helper()
+	ctx := context.Background()
+	pool, err := pgxpool.New(ctx, databaseURL)
+	require.NoError(t, err)
+	defer pool.Close()
+	list, err := sites.ParseOrigins(origins)
+	require.NoError(t, err)
+	_, err = sites.NewStore(pool).SetAllowedOrigins(ctx, site, list)
+	require.NoError(t, err)
+}
+
 // statsQuery is one POST /api/v2/query of a browser test and the results it must reach.
 type statsQuery struct {
 	name string
