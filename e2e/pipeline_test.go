@@ -38,8 +38,9 @@ const shutdownTimeout = 5 * time.Second
 
 // startPipeline runs ingestion, processor and reporting on broker until the test ends, then checks that
 // each shut down cleanly. With redis and kafka the services are wired as separate processes would be,
-// each with its own broker client; with memory they run as the all-in-one binary does.
-func startPipeline(t *testing.T, broker string) pipeline {
+// each with its own broker client; with memory they run as the all-in-one binary does. Each option
+// edits ingestion's configuration, given the pipeline's database.
+func startPipeline(t *testing.T, broker string, options ...func(cfg *ingestion.Config, databaseURL string)) pipeline {
 	t.Helper()
 	msgCfg := testenv.Broker(t, broker)
 	dbURL := testenv.ProcessorDatabaseURL(t, msgCfg)
@@ -49,6 +50,9 @@ func startPipeline(t *testing.T, broker string) pipeline {
 	p := pipeline{broker: broker, ingestionURL: "http://" + ingestLn.Addr().String(), reportingURL: "http://" + reportLn.Addr().String(), databaseURL: dbURL}
 
 	ingestCfg := ingestion.Config{Messaging: msgCfg, ShutdownTimeout: shutdownTimeout}
+	for _, option := range options {
+		option(&ingestCfg, dbURL)
+	}
 	procCfg := processor.Config{DatabaseURL: dbURL, Concurrency: 4, Messaging: msgCfg, ShutdownTimeout: shutdownTimeout}
 	reportCfg := reporting.Config{DatabaseURL: dbURL, ShutdownTimeout: shutdownTimeout}
 	if broker == messaging.BrokerMemory {

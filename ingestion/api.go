@@ -16,6 +16,7 @@ import (
 	"github.com/analytics-pipeline/analytics/internal/clientip"
 	"github.com/analytics-pipeline/analytics/internal/httpapi"
 	"github.com/analytics-pipeline/analytics/internal/metrics"
+	"github.com/analytics-pipeline/analytics/internal/sites"
 )
 
 // maxBatch is the most events one POST /events may carry.
@@ -34,8 +35,9 @@ type API struct {
 	buffers  buffers
 	trusted  clientip.Trusted
 	bots     *botFilter
-	limits   *rateLimits // nil: no rate limits
-	visitors *Visitors   // nil: events keep VisitorID 0 (see IdentifyVisitors)
+	limits   *rateLimits    // nil: no rate limits
+	visitors *Visitors      // nil: events keep VisitorID 0 (see IdentifyVisitors)
+	origins  *sites.Origins // nil: any origin may send any site's events (see CheckOrigins)
 
 	registry *prometheus.Registry
 	http     *metrics.HTTP
@@ -76,22 +78,15 @@ func (a *API) postEvent(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, http.StatusBadRequest, problems...)
 		return
 	}
-	if e.EventID == "" {
-		e.EventID = newEventID()
-	}
 	events := []event.Event{e}
-	a.capture.derive(r.UserAgent(), events)
-	if a.bots.screen(r, events) {
-		a.metrics.reject(rejectBot, len(events))
-		w.Header().Set(droppedHeader, "bot")
+	drop, ok := a.admit(w, r, events)
+	if !ok {
+		return
+	}
+	e = events[0]
+	if drop {
 		*buf = appendAccepted((*buf)[:0], "", e.EventID)
 		writeJSON(w, http.StatusOK, *buf)
-		return
-	}
-	if a.rateLimited(w, r, events) {
-		return
-	}
-	if !a.identified(w, r, events) {
 		return
 	}
 	res, err := a.packer.publish(r.Context(), events, httpapi.RequestID(r))

@@ -31,23 +31,13 @@ func (a *API) postEvents(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, *buf)
 		return
 	}
-	for i := range batch.events {
-		if batch.events[i].EventID == "" {
-			batch.events[i].EventID = newEventID()
-		}
+	drop, ok := a.admit(w, r, batch.events)
+	if !ok {
+		return
 	}
-	a.capture.derive(r.UserAgent(), batch.events)
-	if a.bots.screen(r, batch.events) {
-		a.metrics.reject(rejectBot, len(batch.events))
-		w.Header().Set(droppedHeader, "bot")
+	if drop {
 		*buf = appendBatchAccepted((*buf)[:0], &batch, notPublished(len(batch.events)))
 		writeJSON(w, http.StatusOK, *buf)
-		return
-	}
-	if a.rateLimited(w, r, batch.events) {
-		return
-	}
-	if !a.identified(w, r, batch.events) {
 		return
 	}
 	res, err := a.packer.publish(r.Context(), batch.events, httpapi.RequestID(r))

@@ -21,10 +21,11 @@ const (
 	rejectUnavailable                     // the broker did not take them, or ingestion was stopping (503)
 	rejectRateLimited                     // over the client's or a site's rate limit (429)
 	rejectBot                             // sent by a bot and dropped (200, X-Events-Dropped: bot)
+	rejectOrigin                          // from a browser at an origin a site does not allow (403)
 	rejectReasons
 )
 
-var rejectReasonNames = [rejectReasons]string{"invalid", "too_large", "unavailable", "rate_limited", "bot"}
+var rejectReasonNames = [rejectReasons]string{"invalid", "too_large", "unavailable", "rate_limited", "bot", "origin"}
 
 // ingestMetrics are the counts of events and the publish latency. Each series is resolved once, here,
 // so that a request only adds to a counter.

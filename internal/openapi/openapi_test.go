@@ -41,7 +41,7 @@ func TestDocumentKeepsTheServicesOperations(t *testing.T) {
 		paths []string
 		tags  []string
 	}{
-		{openapi.Ingestion, []string{"/event", "/events", "/health", "/ready", "/metrics", "/openapi.json"}, []string{"ingestion"}},
+		{openapi.Ingestion, []string{"/event", "/events", "/api/event", "/js/script.js", "/health", "/ready", "/metrics", "/openapi.json"}, []string{"ingestion"}},
 		{openapi.Reporting, []string{"/", "/dashboard/{file}", "/stats", "/api/v2/query", "/health", "/ready", "/metrics", "/openapi.json"}, []string{"reporting", "stats-api-v2"}},
 		{openapi.Processor, []string{"/health", "/metrics", "/openapi.json"}, []string{"processor"}},
 	}
