@@ -7,19 +7,18 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DATA_DIR=$ROOT/.data
+# shellcheck source=scripts/lib/apt.sh
+source "$ROOT/scripts/lib/apt.sh"
 
 log() { printf 'node: %s\n' "$*" >&2; }
 die() { printf 'node: error: %s\n' "$*" >&2; exit 1; }
 
 command -v npm >/dev/null 2>&1 && exit 0
-if ((EUID == 0)) && command -v apt-get >/dev/null 2>&1; then
-  mkdir -p "$DATA_DIR"
-  log "npm is not installed; installing Debian's nodejs and npm packages with apt-get"
-  {
-    DEBIAN_FRONTEND=noninteractive apt-get update -q &&
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nodejs npm
-  } >"$DATA_DIR/apt-npm.log" 2>&1 || die "apt-get install nodejs npm failed; see $DATA_DIR/apt-npm.log"
-  command -v npm >/dev/null 2>&1 || die "apt-get installed npm but it is not on PATH"
-else
-  die "no npm found for the browser tests; install Node.js and npm (e.g. sudo apt-get install nodejs npm)"
-fi
+log "npm is not installed; installing Debian's nodejs and npm packages with apt-get"
+status=0
+apt_install "$DATA_DIR/apt-npm.log" nodejs npm || status=$?
+case $status in
+  0) command -v npm >/dev/null 2>&1 || die "apt-get installed npm but it is not on PATH" ;;
+  1) die "no npm found for the browser tests; install Node.js and npm (e.g. sudo apt-get install nodejs npm)" ;;
+  *) die "apt-get install nodejs npm failed; see $DATA_DIR/apt-npm.log" ;;
+esac
