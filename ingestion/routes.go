@@ -33,5 +33,6 @@ func (a *API) Routes() http.Handler {
 	})
 	r.Method(http.MethodGet, "/metrics", metrics.Handler(a.registry))
 	r.Method(http.MethodGet, "/openapi.json", openapi.Handler(openapi.Ingestion))
+	r.Method(http.MethodGet, "/js/script.js", newScript(trackerSource))
 	return r
 }

@@ -41,8 +41,8 @@ func TestDocumentKeepsTheServicesOperations(t *testing.T) {
 		paths []string
 		tags  []string
 	}{
-		{openapi.Ingestion, []string{"/event", "/events", "/api/event", "/health", "/ready", "/metrics", "/openapi.json"}, []string{"ingestion"}},
-		{openapi.Reporting, []string{"/stats", "/api/v2/query", "/health", "/ready", "/metrics", "/openapi.json"}, []string{"reporting", "stats-api-v2"}},
+		{openapi.Ingestion, []string{"/event", "/events", "/api/event", "/js/script.js", "/health", "/ready", "/metrics", "/openapi.json"}, []string{"ingestion"}},
+		{openapi.Reporting, []string{"/", "/dashboard/{file}", "/stats", "/api/v2/query", "/health", "/ready", "/metrics", "/openapi.json"}, []string{"reporting", "stats-api-v2"}},
 		{openapi.Processor, []string{"/health", "/metrics", "/openapi.json"}, []string{"processor"}},
 	}
 	for _, c := range cases {
