@@ -21,12 +21,15 @@ const (
 	corsMaxAge = "86400"
 )
 
+// anyOriginValue is the header value of anyOrigin, made once.
+var anyOriginValue = []string{anyOrigin}
+
 // allowBrowsers is the middleware of the endpoints a browser calls from a site's pages, on another
 // origin than ingestion's: every answer allows any origin, so that a page can read even an error, unless
 // the handler's origin check (checkOrigin) narrows it.
 func allowBrowsers(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set(allowOrigin, anyOrigin)
+		w.Header()[allowOrigin] = anyOriginValue // shared, never changed: Set and Del replace it
 		next.ServeHTTP(w, r)
 	})
 }

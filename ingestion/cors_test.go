@@ -199,3 +199,16 @@ func TestServeChecksOrigins(t *testing.T) {
 	require.Equal(t, http.StatusAccepted, r.status, "body: %s", r.body)
 	require.Equal(t, "https://shop.example", r.header.Get("Access-Control-Allow-Origin"))
 }
+
+// The tracker script is the same for every site: it is readable from any origin (fetch, or a script
+// tag with crossorigin), also by pages of a site that lists its origins.
+func TestCORSTrackerScript(t *testing.T) {
+	t.Parallel()
+	s := newCORSServer(t)
+	for _, origin := range []string{"https://shop.example", "https://elsewhere.example"} {
+		r := doWith(t, http.MethodGet, s.url+"/js/script.js", http.Header{"Origin": {origin}}, "")
+		require.Equal(t, http.StatusOK, r.status)
+		require.Equal(t, "*", r.header.Get("Access-Control-Allow-Origin"))
+		require.NotContains(t, r.header.Values("Vary"), "Origin")
+	}
+}

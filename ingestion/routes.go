@@ -30,9 +30,9 @@ func (a *API) Routes() http.Handler {
 		for _, path := range []string{"/event", "/events", "/api/event"} {
 			r.Options(path, preflight(http.MethodPost))
 		}
+		r.Method(http.MethodGet, "/js/script.js", newScript(trackerSource))
 	})
 	r.Method(http.MethodGet, "/metrics", metrics.Handler(a.registry))
 	r.Method(http.MethodGet, "/openapi.json", openapi.Handler(openapi.Ingestion))
-	r.Method(http.MethodGet, "/js/script.js", newScript(trackerSource))
 	return r
 }
