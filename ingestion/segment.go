@@ -1,6 +1,7 @@
 package ingestion
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/analytics-pipeline/analytics/event"
@@ -105,7 +106,8 @@ func (c *segmentCall) properties(kind string, m *segmentMessage, raw *rawEvent, 
 // pageViewJSON is event.PageView as a JSON string.
 const pageViewJSON = `"` + event.PageView + `"`
 
-// withID returns a function adding the required string field name, of raw value raw, to props.
+// withID returns a function adding the required string field name, of raw value raw, to props (which
+// it may then not take over maxProps).
 func withID(props map[string]string, problems []string) func(raw, name string) (map[string]string, []string) {
 	return func(raw, name string) (map[string]string, []string) {
 		id, msg := stringValue(raw, field{name: name, max: maxUserID, required: true})
@@ -116,6 +118,9 @@ func withID(props map[string]string, problems []string) func(raw, name string) (
 			props = map[string]string{}
 		}
 		props[name] = id
+		if len(props) > maxProps {
+			return nil, append(problems, fmt.Sprintf("%q and traits must hold at most %d properties together, got %d", name, maxProps, len(props)))
+		}
 		return props, problems
 	}
 }
