@@ -30,6 +30,7 @@ func (a *API) Routes() http.Handler {
 		for _, path := range []string{"/event", "/events", "/api/event"} {
 			r.Options(path, preflight(http.MethodPost))
 		}
+		a.segmentRoutes(r)
 		r.Method(http.MethodGet, "/js/script.js", newScript(trackerSource))
 	})
 	r.Method(http.MethodGet, "/metrics", metrics.Handler(a.registry))

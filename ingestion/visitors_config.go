@@ -12,6 +12,7 @@ import (
 
 	"github.com/analytics-pipeline/analytics/internal/envdefault"
 	"github.com/analytics-pipeline/analytics/internal/sites"
+	"github.com/analytics-pipeline/analytics/internal/sources"
 )
 
 // VisitorConfig locates the sites' time zones and the visitor salts that give events their visitors.
@@ -23,6 +24,9 @@ type VisitorConfig struct {
 	// RefreshInterval is how often the sites' zones are read again and the salts refreshed (created
 	// ahead of their date, deleted once expired).
 	RefreshInterval time.Duration `env:"SITES_REFRESH_INTERVAL" envDefault:"10s"`
+	// WriteKeyCacheTTL is how long what was read of a write key (table sources, same Postgres) is used
+	// again: a revoked key still passes for at most that long on each replica.
+	WriteKeyCacheTTL time.Duration `env:"SOURCE_KEY_CACHE_TTL" envDefault:"5s"`
 }
 
 // SetDefaults gives the zero fields of a configuration built in code the defaults of their tags, but
@@ -36,12 +40,16 @@ func (c VisitorConfig) Validate() error {
 	if c.RefreshInterval <= 0 {
 		return errors.New("SITES_REFRESH_INTERVAL must be positive")
 	}
+	if c.WriteKeyCacheTTL <= 0 {
+		return errors.New("SOURCE_KEY_CACHE_TTL must be positive")
+	}
 	return nil
 }
 
-// serveVisitors makes a's handlers identify visitors from the Postgres of cfg and check the sites'
-// allowed origins there (CheckOrigins), both refreshed in the background until stop, which the caller
-// runs once the server has stopped. With no DatabaseURL it does nothing.
+// serveVisitors makes a's handlers identify visitors from the Postgres of cfg, check the sites' allowed
+// origins there (CheckOrigins) and find the sites of write keys there (AcceptWriteKeys), the first two
+// refreshed in the background until stop, which the caller runs once the server has stopped. With no
+// DatabaseURL it does nothing.
 func (a *API) serveVisitors(ctx context.Context, cfg VisitorConfig, log *slog.Logger) (stop func(), err error) {
 	if cfg.DatabaseURL == "" {
 		return func() {}, nil
@@ -54,6 +62,7 @@ func (a *API) serveVisitors(ctx context.Context, cfg VisitorConfig, log *slog.Lo
 	a.IdentifyVisitors(visitors)
 	origins := sites.NewOrigins(pool)
 	a.CheckOrigins(origins)
+	a.AcceptWriteKeys(sources.NewKeys(sources.NewStore(pool), cfg.WriteKeyCacheTTL))
 	refreshCtx, stopRefresh := context.WithCancel(ctx)
 	var refreshed sync.WaitGroup
 	refreshed.Go(func() { visitors.Run(refreshCtx, cfg.RefreshInterval, log) })

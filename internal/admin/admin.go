@@ -1,6 +1,7 @@
 // Package admin is the operator's command line: it lists, shows, replays and purges the poison queue,
 // reports the state of the event stream and its consumer group, deletes old raw events, registers sites,
-// their time zones and whether they are public, makes and revokes API keys, and rebuilds the projections. Results go to the writer the command was parsed
+// their time zones and whether they are public, makes and revokes API keys and write keys
+// (sources), and rebuilds the projections. Results go to the writer the command was parsed
 // with; logs go to the logger.
 package admin
 
@@ -53,6 +54,12 @@ const Usage = `usage: admin <command> [arguments]
                                    print it, this once: Postgres keeps only its SHA-256
   keys list [-json]                API keys by id, revoked ones too; never the keys themselves
   keys revoke ID                   refuse key ID from now on (within API_KEY_CACHE_TTL on each replica)
+  sources create -site SITE_ID [-name NAME]
+                                   make a source of Segment-spec events (POST /v1/*) for a site and print
+                                   its write key, this once: Postgres keeps only its SHA-256
+  sources list [-json]             sources by id, revoked ones too; never their write keys
+  sources revoke ID                refuse source ID's write key from now on (within SOURCE_KEY_CACHE_TTL on
+                                   each ingestion replica)
   rebuild [-site SITE_ID] [-from DAY] [-to DAY]
                                    recompute the projections of one site (default: every site) for its local
                                    days DAY (YYYY-MM-DD) from the raw events, while the pipeline runs; days
@@ -113,6 +120,12 @@ func Parse(args []string, out io.Writer, opts ...Option) (*Command, error) {
 		return parseKeysList(rest, out)
 	case "keys revoke":
 		return parseKeysRevoke(rest, out)
+	case "sources create":
+		return parseSourcesCreate(rest, out)
+	case "sources list":
+		return parseSourcesList(rest, out)
+	case "sources revoke":
+		return parseSourcesRevoke(rest, out)
 	}
 	return nil, fmt.Errorf("%w: unknown command %q", ErrUsage, name)
 }

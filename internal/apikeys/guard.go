@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/analytics-pipeline/analytics/internal/ratelimit"
+	"github.com/analytics-pipeline/analytics/internal/ttlcache"
 )
 
 // RateLimitedError is the refusal of a request whose key has spent its hourly budget.
@@ -27,8 +28,8 @@ type Guard struct {
 	limit   ratelimit.Limit
 	hourly  int
 	limiter *ratelimit.Memory
-	keys    *ttlCache[Key]
-	sites   *ttlCache[Site]
+	keys    *ttlcache.Cache[Key]
+	sites   *ttlcache.Cache[Site]
 	now     func() time.Time
 }
 
@@ -41,8 +42,8 @@ func NewGuard(store *Store, cfg Config) *Guard {
 		limit:   ratelimit.Limit{Rate: float64(cfg.HourlyRequests) / time.Hour.Seconds(), Burst: time.Hour},
 		hourly:  cfg.HourlyRequests,
 		limiter: ratelimit.NewMemory(),
-		keys:    newTTLCache[Key](cfg.CacheTTL),
-		sites:   newTTLCache[Site](cfg.CacheTTL),
+		keys:    ttlcache.New[Key](cfg.CacheTTL),
+		sites:   ttlcache.New[Site](cfg.CacheTTL),
 		now:     time.Now,
 	}
 }
@@ -101,7 +102,7 @@ func (g *Guard) key(ctx context.Context, secret string) (Key, error) {
 		return Key{}, ErrUnauthorized
 	}
 	now := g.now()
-	key, ok := g.keys.get(secret, now)
+	key, ok := g.keys.Get(secret, now)
 	if !ok {
 		var err error
 		key, err = g.store.Lookup(ctx, secret)
@@ -111,7 +112,7 @@ func (g *Guard) key(ctx context.Context, secret string) (Key, error) {
 		if err != nil {
 			return Key{}, err
 		}
-		g.keys.put(secret, key, now)
+		g.keys.Put(secret, key, now)
 	}
 	if key.RevokedAt != nil {
 		return Key{}, ErrUnauthorized
@@ -122,13 +123,13 @@ func (g *Guard) key(ctx context.Context, secret string) (Key, error) {
 // site returns what is known of site id, through the cache.
 func (g *Guard) site(ctx context.Context, id string) (Site, error) {
 	now := g.now()
-	if site, ok := g.sites.get(id, now); ok {
+	if site, ok := g.sites.Get(id, now); ok {
 		return site, nil
 	}
 	site, err := g.store.Site(ctx, id)
 	if err != nil {
 		return Site{}, err
 	}
-	g.sites.put(id, site, now)
+	g.sites.Put(id, site, now)
 	return site, nil
 }
