@@ -11,19 +11,11 @@ import (
 	"time"
 
 	"github.com/analytics-pipeline/analytics/internal/apikeys"
-	"github.com/analytics-pipeline/analytics/internal/database"
 )
 
-// keyCommand returns a Command that runs f with the key store of the configured database.
+// keyCommand returns a Command that runs f with the apikeys store of the configured database.
 func keyCommand(f func(ctx context.Context, store *apikeys.Store, log *slog.Logger) error) *Command {
-	return &Command{run: func(ctx context.Context, cfg Config, log *slog.Logger) error {
-		pool, err := database.Open(ctx, cfg.DatabaseURL, 2)
-		if err != nil {
-			return err
-		}
-		defer pool.Close()
-		return f(ctx, apikeys.NewStore(pool), log)
-	}}
+	return storeCommand(apikeys.NewStore, f)
 }
 
 // parseKeysCreate reads `keys create [-site SITE_ID] [-name NAME]`; the key is printed this once.

@@ -16,16 +16,9 @@ import (
 	"github.com/analytics-pipeline/analytics/internal/sites"
 )
 
-// siteCommand returns a Command that runs f with the store of the configured database.
+// siteCommand returns a Command that runs f with the sites store of the configured database.
 func siteCommand(f func(ctx context.Context, store *sites.Store, log *slog.Logger) error) *Command {
-	return &Command{run: func(ctx context.Context, cfg Config, log *slog.Logger) error {
-		pool, err := database.Open(ctx, cfg.DatabaseURL, 2)
-		if err != nil {
-			return err
-		}
-		defer pool.Close()
-		return f(ctx, sites.NewStore(pool), log)
-	}}
+	return storeCommand(sites.NewStore, f)
 }
 
 // parseSiteID reads the one SITE_ID argument left after the flags of command name.

@@ -10,20 +10,12 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/analytics-pipeline/analytics/internal/database"
 	"github.com/analytics-pipeline/analytics/internal/sources"
 )
 
 // sourceCommand returns a Command that runs f with the sources store of the configured database.
 func sourceCommand(f func(ctx context.Context, store *sources.Store, log *slog.Logger) error) *Command {
-	return &Command{run: func(ctx context.Context, cfg Config, log *slog.Logger) error {
-		pool, err := database.Open(ctx, cfg.DatabaseURL, 2)
-		if err != nil {
-			return err
-		}
-		defer pool.Close()
-		return f(ctx, sources.NewStore(pool), log)
-	}}
+	return storeCommand(sources.NewStore, f)
 }
 
 // parseSourcesCreate reads `sources create -site SITE_ID [-name NAME]`; the write key is printed this once.
