@@ -160,28 +160,7 @@ func (d *scanner) array(depth int) bool {
 	if depth > maxDepth {
 		return false
 	}
-	d.i++
-	d.space()
-	if d.peek() == ']' {
-		d.i++
-		return true
-	}
-	for {
-		if !d.value(depth + 1) {
-			return false
-		}
-		d.space()
-		switch d.peek() {
-		case ',':
-			d.i++
-			d.space()
-		case ']':
-			d.i++
-			return true
-		default:
-			return false
-		}
-	}
+	return d.elements(depth, func(string) {})
 }
 
 // str reads a string: no control characters, only JSON's escapes. Like encoding/json it lets invalid
