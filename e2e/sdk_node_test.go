@@ -65,6 +65,6 @@ func requireNodeSDKCounts(t *testing.T, p sdkPipeline, site string) {
 		`[{"metrics":[3],"dimensions":["Signup"]},{"metrics":[4],"dimensions":["pageview"]}]`)
 	waitForQuery(t, p.reportingURL, query(`"metrics":["events"],"dimensions":["event:props:plan"],"filters":[["is","event:name",["Signup"]]],"order_by":[["event:props:plan","asc"]]`),
 		`[{"metrics":[1],"dimensions":["free"]},{"metrics":[2],"dimensions":["pro"]}]`)
-	waitForQuery(t, p.reportingURL, query(`"metrics":["pageviews"],"dimensions":["event:page"],"order_by":[["event:page","asc"]]`),
+	waitForQuery(t, p.reportingURL, query(`"metrics":["pageviews"],"dimensions":["event:page"],"filters":[["is","event:name",["pageview"]]],"order_by":[["event:page","asc"]]`),
 		`[{"metrics":[2],"dimensions":["/docs"]},{"metrics":[2],"dimensions":["/pricing"]}]`)
 }
