@@ -26,16 +26,17 @@ const retryAfterSeconds = "1"
 
 // API holds the handlers' dependencies.
 type API struct {
-	packer   *packer
-	capture  *capture
-	ready    func(context.Context) error
-	log      *slog.Logger
-	now      func() time.Time
-	buffers  buffers
-	trusted  clientip.Trusted
-	bots     *botFilter
-	limits   *rateLimits // nil: no rate limits
-	visitors *Visitors   // nil: events keep VisitorID 0 (see IdentifyVisitors)
+	packer    *packer
+	capture   *capture
+	ready     func(context.Context) error
+	log       *slog.Logger
+	now       func() time.Time
+	buffers   buffers
+	trusted   clientip.Trusted
+	bots      *botFilter
+	limits    *rateLimits // nil: no rate limits
+	visitors  *Visitors   // nil: events keep VisitorID 0 (see IdentifyVisitors)
+	writeKeys writeKeys   // nil: every write key is refused (see AcceptWriteKeys)
 
 	registry *prometheus.Registry
 	http     *metrics.HTTP

@@ -25,9 +25,15 @@ func (a *API) postEvents(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, http.StatusBadRequest, msg)
 		return
 	}
+	a.answerBatch(w, r, &batch, buf)
+}
+
+// answerBatch takes the valid events of a parsed batch through admit and the packer and answers with
+// every item's outcome, as postEvents documents; buf is the request's buffer, reused for the answer.
+func (a *API) answerBatch(w http.ResponseWriter, r *http.Request, batch *parsedBatch, buf *[]byte) {
 	a.metrics.reject(rejectInvalid, batch.items-len(batch.events))
 	if len(batch.events) == 0 {
-		*buf = appendBatchRejected((*buf)[:0], &batch)
+		*buf = appendBatchRejected((*buf)[:0], batch)
 		writeJSON(w, http.StatusBadRequest, *buf)
 		return
 	}
@@ -36,7 +42,7 @@ func (a *API) postEvents(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if drop {
-		*buf = appendBatchAccepted((*buf)[:0], &batch, notPublished(len(batch.events)))
+		*buf = appendBatchAccepted((*buf)[:0], batch, notPublished(len(batch.events)))
 		writeJSON(w, http.StatusOK, *buf)
 		return
 	}
@@ -55,6 +61,6 @@ func (a *API) postEvents(w http.ResponseWriter, r *http.Request) {
 		a.metrics.reject(rejectUnavailable, failed)
 		httpapi.LogError(a.log, w, r, "events of a request not queued", "not_queued", failed, "queued", len(batch.events)-failed, "err", firstErr)
 	}
-	*buf = appendBatchAccepted((*buf)[:0], &batch, res)
+	*buf = appendBatchAccepted((*buf)[:0], batch, res)
 	writeJSON(w, http.StatusOK, *buf)
 }

@@ -56,6 +56,11 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64, buf *[]byte) 
 			return nil, &errBody{http.StatusUnsupportedMediaType, fmt.Sprintf("content type %q is not supported: send application/json", ct)}
 		}
 	}
+	return readLimited(w, r, limit, buf)
+}
+
+// readLimited reads at most limit bytes of the request body into buf, whatever its content type.
+func readLimited(w http.ResponseWriter, r *http.Request, limit int64, buf *[]byte) ([]byte, error) {
 	// A body declared larger than the limit is refused before a byte of it is read: waiting for it would
 	// hold the connection until the server's read timeout. A body of known length within the limit cannot
 	// outgrow it: net/http reads no further.

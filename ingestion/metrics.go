@@ -16,15 +16,16 @@ const service = "ingestion"
 type rejectReason int
 
 const (
-	rejectInvalid     rejectReason = iota // the request or the event failed validation (400, 415)
-	rejectTooLarge                        // the request body exceeded its limit (413)
-	rejectUnavailable                     // the broker did not take them, or ingestion was stopping (503)
-	rejectRateLimited                     // over the client's or a site's rate limit (429)
-	rejectBot                             // sent by a bot and dropped (200, X-Events-Dropped: bot)
+	rejectInvalid      rejectReason = iota // the request or the event failed validation (400, 415)
+	rejectTooLarge                         // the request body exceeded its limit (413)
+	rejectUnavailable                      // the broker did not take them, or ingestion was stopping (503)
+	rejectRateLimited                      // over the client's or a site's rate limit (429)
+	rejectBot                              // sent by a bot and dropped (200, X-Events-Dropped: bot)
+	rejectUnauthorized                     // a Segment-spec request without a known write key (401)
 	rejectReasons
 )
 
-var rejectReasonNames = [rejectReasons]string{"invalid", "too_large", "unavailable", "rate_limited", "bot"}
+var rejectReasonNames = [rejectReasons]string{"invalid", "too_large", "unavailable", "rate_limited", "bot", "unauthorized"}
 
 // ingestMetrics are the counts of events and the publish latency. Each series is resolved once, here,
 // so that a request only adds to a counter.

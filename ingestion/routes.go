@@ -25,6 +25,7 @@ func (a *API) Routes() http.Handler {
 	r.Post("/event", a.postEvent)
 	r.Post("/events", a.postEvents)
 	r.Post("/api/event", a.postPlausibleEvent)
+	a.segmentRoutes(r)
 	r.Method(http.MethodGet, "/metrics", metrics.Handler(a.registry))
 	r.Method(http.MethodGet, "/openapi.json", openapi.Handler(openapi.Ingestion))
 	return r

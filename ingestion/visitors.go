@@ -21,10 +21,11 @@ import (
 // cache holds yet.
 const lookupTimeout = 2 * time.Second
 
-// Visitors gives accepted events their VisitorID (see internal/visitor): visitor.FromUser when the
-// event has a user_id; otherwise visitor.Cookieless over the salt of the event's date in its site's time
-// zone, the site, the client's address and its user agent; visitor.FromEvent when that date has no salt
-// (an event older than its date's salt, or from a date no time zone is in yet). Zones and salts come from
+// Visitors gives accepted events their VisitorID (see internal/visitor), unless their endpoint gave it
+// (visitor.FromAnonymous): visitor.FromUser when the event has a user_id; otherwise
+// visitor.Cookieless over the salt of the event's date in its site's time zone, the site, the client's
+// address and its user agent; visitor.FromEvent when that date has no salt (an event older than its
+// date's salt, or from a date no time zone is in yet). Zones and salts come from
 // Postgres through caches, refreshed by Run, so Postgres being down matters only for what no cache holds.
 type Visitors struct {
 	zones *sites.Zones
@@ -98,6 +99,9 @@ func (v *Visitors) assign(ctx context.Context, r *http.Request, events []event.E
 	var keyedDay time.Time
 	for i := range events {
 		e := &events[i]
+		if e.VisitorID != 0 { // its endpoint knew it (Segment's anonymousId)
+			continue
+		}
 		if e.UserID != "" {
 			e.VisitorID = visitor.FromUser(e.SiteID, e.UserID)
 			continue

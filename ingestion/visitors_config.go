@@ -10,6 +10,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/analytics-pipeline/analytics/internal/envdefault"
+	"github.com/analytics-pipeline/analytics/internal/sources"
 )
 
 // VisitorConfig locates the sites' time zones and the visitor salts that give events their visitors.
@@ -21,6 +22,9 @@ type VisitorConfig struct {
 	// RefreshInterval is how often the sites' zones are read again and the salts refreshed (created
 	// ahead of their date, deleted once expired).
 	RefreshInterval time.Duration `env:"SITES_REFRESH_INTERVAL" envDefault:"10s"`
+	// WriteKeyCacheTTL is how long what was read of a write key (table sources, same Postgres) is used
+	// again: a revoked key still passes for at most that long on each replica.
+	WriteKeyCacheTTL time.Duration `env:"SOURCE_KEY_CACHE_TTL" envDefault:"5s"`
 }
 
 // SetDefaults gives the zero fields of a configuration built in code the defaults of their tags, but
@@ -34,12 +38,15 @@ func (c VisitorConfig) Validate() error {
 	if c.RefreshInterval <= 0 {
 		return errors.New("SITES_REFRESH_INTERVAL must be positive")
 	}
+	if c.WriteKeyCacheTTL <= 0 {
+		return errors.New("SOURCE_KEY_CACHE_TTL must be positive")
+	}
 	return nil
 }
 
-// serveVisitors makes a's handlers identify visitors from the Postgres of cfg, refreshed in the
-// background until stop, which the caller runs once the server has stopped. With no DatabaseURL it does
-// nothing.
+// serveVisitors makes a's handlers identify visitors, and find the sites of write keys, from the
+// Postgres of cfg, refreshed in the background until stop, which the caller runs once the server has
+// stopped. With no DatabaseURL it does nothing.
 func (a *API) serveVisitors(ctx context.Context, cfg VisitorConfig, log *slog.Logger) (stop func(), err error) {
 	if cfg.DatabaseURL == "" {
 		return func() {}, nil
@@ -50,6 +57,7 @@ func (a *API) serveVisitors(ctx context.Context, cfg VisitorConfig, log *slog.Lo
 	}
 	visitors := NewVisitors(pool, time.Now, log)
 	a.IdentifyVisitors(visitors)
+	a.AcceptWriteKeys(sources.NewKeys(sources.NewStore(pool), cfg.WriteKeyCacheTTL))
 	refreshCtx, stopRefresh := context.WithCancel(ctx)
 	refreshed := make(chan struct{})
 	go func() {

@@ -41,3 +41,9 @@ func hashID(kind, siteID, id string) int64 {
 	var sum [sha256.Size]byte
 	return int64(binary.BigEndian.Uint64(h.Sum(sum[:0])))
 }
+
+// FromAnonymous is the visitor of an event with no user id but an anonymous id that its client keeps
+// (Segment's anonymousId): the same on every day, in one site, and never that of a user id.
+func FromAnonymous(siteID, anonymousID string) int64 {
+	return hashID("anonymous", siteID, anonymousID)
+}
