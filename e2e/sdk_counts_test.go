@@ -12,7 +12,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/analytics-pipeline/analytics/ingestion"
-	"github.com/analytics-pipeline/analytics/internal/sources"
 	"github.com/analytics-pipeline/analytics/messaging"
 )
 
@@ -37,13 +36,7 @@ func startSDKPipeline(t *testing.T) sdkPipeline {
 func sdkSource(t *testing.T, databaseURL, site string) string {
 	t.Helper()
 	publicSites(t, databaseURL, site)
-	ctx := context.Background()
-	pool, err := pgxpool.New(ctx, databaseURL)
-	require.NoError(t, err)
-	defer pool.Close()
-	_, key, err := sources.NewStore(pool).Create(ctx, site, "sdk test")
-	require.NoError(t, err)
-	return key
+	return writeKey(t, databaseURL, site)
 }
 
 // waitForDrained waits until the processor has acknowledged every entry of the pipeline's stream, each
