@@ -100,3 +100,28 @@ func BenchmarkPostEvent(b *testing.B) {
 func BenchmarkPostEvents(b *testing.B) {
 	benchHandler(b, "/events", benchBatch(100))
 }
+
+// segmentBatch returns a POST /v1/batch body of the n events of benchBatch as analytics-node sends
+// them: page calls with a messageId, a timestamp and the library in their context.
+func segmentBatch(n int) []byte {
+	calls := make([]map[string]any, n)
+	for i := range calls {
+		e := benchEvent(i)
+		calls[i] = map[string]any{"type": "page", "userId": e["user_id"], "messageId": e["event_id"], "timestamp": e["timestamp"],
+			"properties": map[string]any{"path": e["path"]}, "context": map[string]any{"library": map[string]any{"name": "analytics-node", "version": "3.1.0"}}}
+	}
+	b, _ := json.Marshal(map[string]any{"batch": calls, "sentAt": time.Date(2025, 11, 1, 0, 5, 0, 0, time.UTC).Format(time.RFC3339)})
+	return b
+}
+
+func BenchmarkParseSegmentBatch(b *testing.B) {
+	body := segmentBatch(100)
+	now := time.Date(2025, 11, 1, 0, 5, 0, 0, time.UTC)
+	b.SetBytes(int64(len(body)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if events, msg := ingestion.ParseSegmentBatch(body, "shop.example", now); len(events) != 100 {
+			b.Fatal(len(events), msg)
+		}
+	}
+}

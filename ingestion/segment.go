@@ -1,7 +1,6 @@
 package ingestion
 
 import (
-	"encoding/json"
 	"strings"
 	"time"
 
@@ -20,33 +19,74 @@ const (
 	segmentAlias    = "alias"
 )
 
-// segmentMessage is one call of Segment's HTTP Tracking API: the raw JSON value of each field read, nil
-// when absent. Others (integrations, channel, receivedAt, …) are accepted and ignored.
+// segmentMessage is one call of Segment's HTTP Tracking API: the raw JSON value of each field read, ""
+// when absent. Others (integrations, channel, receivedAt, …) are accepted and ignored. Keys are matched
+// exactly, as Segment does; of duplicates the last counts.
 type segmentMessage struct {
-	Type              json.RawMessage `json:"type"`
-	UserID            json.RawMessage `json:"userId"`
-	AnonymousID       json.RawMessage `json:"anonymousId"`
-	MessageID         json.RawMessage `json:"messageId"`
-	Timestamp         json.RawMessage `json:"timestamp"`
-	OriginalTimestamp json.RawMessage `json:"originalTimestamp"`
-	SentAt            json.RawMessage `json:"sentAt"`
-	Event             json.RawMessage `json:"event"`
-	Name              json.RawMessage `json:"name"`
-	Properties        json.RawMessage `json:"properties"`
-	Traits            json.RawMessage `json:"traits"`
-	Context           json.RawMessage `json:"context"`
-	GroupID           json.RawMessage `json:"groupId"`
-	PreviousID        json.RawMessage `json:"previousId"`
-	WriteKey          json.RawMessage `json:"writeKey"`
+	typ, userID, anonymousID, messageID, timestamp, originalTimestamp, sentAt string
+	event, name, properties, traits, context, groupID, previousID, writeKey   string
+}
+
+// readSegmentMessage reads one call, raw, a JSON object; ok is false when raw is not one.
+func readSegmentMessage(raw string) (m segmentMessage, ok bool) {
+	ok = scanMembers(raw, func(key, value string) {
+		if f := m.field(key); f != nil {
+			*f = value
+		}
+	})
+	return m, ok
+}
+
+// field returns where the value of key goes, nil for a key that is not read.
+func (m *segmentMessage) field(key string) *string {
+	switch key {
+	case "type":
+		return &m.typ
+	case "userId":
+		return &m.userID
+	case "anonymousId":
+		return &m.anonymousID
+	case "messageId":
+		return &m.messageID
+	case "timestamp":
+		return &m.timestamp
+	case "originalTimestamp":
+		return &m.originalTimestamp
+	case "sentAt":
+		return &m.sentAt
+	case "event":
+		return &m.event
+	case "name":
+		return &m.name
+	case "properties":
+		return &m.properties
+	case "traits":
+		return &m.traits
+	case "context":
+		return &m.context
+	case "groupId":
+		return &m.groupID
+	case "previousId":
+		return &m.previousID
+	case "writeKey":
+		return &m.writeKey
+	}
+	return nil
 }
 
 // segmentCall is what a message becomes besides its type: the site its write key decides, and what a
 // batch gives every item that lacks it (its context and sentAt).
 type segmentCall struct {
-	site    string
-	context segmentContext
-	sentAt  string
-	now     time.Time
+	site     string
+	siteJSON string // site as a JSON string
+	context  segmentContext
+	sentAt   string
+	now      time.Time
+}
+
+// newSegmentCall returns the call of a request for site received at now.
+func newSegmentCall(site string, now time.Time) *segmentCall {
+	return &segmentCall{site: site, siteJSON: string(jsonstr.Append(nil, site)), now: now}
 }
 
 // toEvent validates message m, of type kind, and converts it to the event published for it, as
@@ -54,17 +94,17 @@ type segmentCall struct {
 // field; page and screen are page views; identify, group and alias are events of their type, which no
 // projection counts as a view. The visitor of an event without userId is its anonymousId's.
 func (c *segmentCall) toEvent(kind string, m *segmentMessage) (event.Event, []string) {
-	ctx, problems := readContext(string(m.Context))
+	ctx, problems := readContext(m.context)
 	ctx.inherit(&c.context)
-	anonymousID, msg := stringValue(string(m.AnonymousID), field{name: "anonymousId", max: maxUserID})
+	anonymousID, msg := stringValue(m.anonymousID, field{name: "anonymousId", max: maxUserID})
 	problems = appendProblem(problems, msg)
-	if (absent(string(m.UserID)) || string(m.UserID) == `""`) && anonymousID == "" && msg == "" {
+	if (absent(m.userID) || m.userID == `""`) && anonymousID == "" && msg == "" {
 		problems = append(problems, `"userId" or "anonymousId" is required`)
 	}
 
 	var raw rawEvent
-	raw[fieldSiteID] = string(jsonstr.Append(nil, c.site))
-	raw[fieldUserID], raw[fieldEventID], raw[fieldUserAgent] = string(m.UserID), string(m.MessageID), ctx.userAgent
+	raw[fieldSiteID] = c.siteJSON
+	raw[fieldUserID], raw[fieldEventID], raw[fieldUserAgent] = m.userID, m.messageID, ctx.userAgent
 	names := segmentNames{path: "context.page.path", url: "context.page.url", referrer: "context.page.referrer"}
 	raw[fieldPath], raw[fieldURL], raw[fieldReferrer] = ctx.path, ctx.url, ctx.referrer
 	props, more := c.properties(kind, m, &raw, &names)
@@ -92,28 +132,29 @@ func (c *segmentCall) toEvent(kind string, m *segmentMessage) (event.Event, []st
 func (c *segmentCall) properties(kind string, m *segmentMessage, raw *rawEvent, names *segmentNames) (map[string]string, []string) {
 	switch kind {
 	case segmentTrack:
-		raw[fieldEventType] = string(m.Event) // required: newEvent says so
-		return segmentProps(string(m.Properties), "properties", nil)
+		raw[fieldEventType] = m.event // required: newEvent says so
+		return segmentProps(m.properties, "properties", nil)
 	case segmentPage:
 		raw[fieldEventType] = pageViewJSON
-		page := map[string]*string{"path": &raw[fieldPath], "url": &raw[fieldURL], "referrer": &raw[fieldReferrer]}
-		names.fromProperties(string(m.Properties), page)
-		return segmentProps(string(m.Properties), "properties", page)
+		var page pageProperties
+		props, problems := segmentProps(m.properties, "properties", &page)
+		page.apply(raw, names)
+		return props, problems
 	case segmentScreen:
 		raw[fieldEventType] = pageViewJSON
-		if !absent(string(m.Name)) {
-			raw[fieldPath], names.path = string(m.Name), "name"
+		if !absent(m.name) {
+			raw[fieldPath], names.path = m.name, "name"
 		}
-		return segmentProps(string(m.Properties), "properties", nil)
+		return segmentProps(m.properties, "properties", nil)
 	case segmentIdentify:
 		raw[fieldEventType] = `"` + segmentIdentify + `"`
-		return segmentProps(string(m.Traits), "traits", nil)
+		return segmentProps(m.traits, "traits", nil)
 	case segmentGroup:
 		raw[fieldEventType] = `"` + segmentGroup + `"`
-		return withID(segmentProps(string(m.Traits), "traits", nil))(m.GroupID, "groupId")
+		return withID(segmentProps(m.traits, "traits", nil))(m.groupID, "groupId")
 	default: // alias: the callers know no other kind
 		raw[fieldEventType] = `"` + segmentAlias + `"`
-		return withID(nil, nil)(m.PreviousID, "previousId")
+		return withID(nil, nil)(m.previousID, "previousId")
 	}
 }
 
@@ -121,9 +162,9 @@ func (c *segmentCall) properties(kind string, m *segmentMessage, raw *rawEvent, 
 const pageViewJSON = `"` + event.PageView + `"`
 
 // withID returns a function adding the required string field name, of raw value raw, to props.
-func withID(props map[string]string, problems []string) func(raw json.RawMessage, name string) (map[string]string, []string) {
-	return func(raw json.RawMessage, name string) (map[string]string, []string) {
-		id, msg := stringValue(string(raw), field{name: name, max: maxUserID, required: true})
+func withID(props map[string]string, problems []string) func(raw, name string) (map[string]string, []string) {
+	return func(raw, name string) (map[string]string, []string) {
+		id, msg := stringValue(raw, field{name: name, max: maxUserID, required: true})
 		if msg != "" {
 			return nil, append(problems, msg)
 		}
@@ -140,25 +181,36 @@ type segmentNames struct {
 	path, url, referrer string
 }
 
-// fromProperties takes path, url and referrer from a page call's properties when it has them, over
-// those of its context.
-func (n *segmentNames) fromProperties(properties string, page map[string]*string) {
-	if absent(properties) || properties[0] != '{' {
-		return
+// pageProperties are the raw values of a page call's properties that are the event's own fields.
+type pageProperties struct {
+	path, url, referrer string
+}
+
+// take keeps value when key is one of the page's fields, and reports whether it is.
+func (p *pageProperties) take(key, value string) bool {
+	switch key {
+	case "path":
+		p.path = value
+	case "url":
+		p.url = value
+	case "referrer":
+		p.referrer = value
+	default:
+		return false
 	}
-	obj, _ := propsObject(properties)
-	for key, dst := range page {
-		if v, ok := obj[key]; ok && !absent(v) {
-			*dst = v
-			switch key {
-			case "path":
-				n.path = "properties.path"
-			case "url":
-				n.url = "properties.url"
-			case "referrer":
-				n.referrer = "properties.referrer"
-			}
-		}
+	return true
+}
+
+// apply sets the fields of raw that the page's properties give, over those of its context.
+func (p *pageProperties) apply(raw *rawEvent, names *segmentNames) {
+	if !absent(p.path) {
+		raw[fieldPath], names.path = p.path, "properties.path"
+	}
+	if !absent(p.url) {
+		raw[fieldURL], names.url = p.url, "properties.url"
+	}
+	if !absent(p.referrer) {
+		raw[fieldReferrer], names.referrer = p.referrer, "properties.referrer"
 	}
 }
 

@@ -1,7 +1,6 @@
 package ingestion
 
 import (
-	"encoding/json"
 	"fmt"
 	"net/http"
 
@@ -9,13 +8,33 @@ import (
 	"github.com/analytics-pipeline/analytics/internal/httpapi"
 )
 
-// segmentBatchBody is a POST /v1/batch body: the calls, and what applies to each of them that lacks its
-// own (context, sentAt), besides the write key.
+// segmentBatchBody is a POST /v1/batch body: the raw JSON of its calls and of what applies to each of
+// them that lacks its own (context, sentAt), besides the write key.
 type segmentBatchBody struct {
-	Batch    []json.RawMessage `json:"batch"`
-	Context  json.RawMessage   `json:"context"`
-	SentAt   json.RawMessage   `json:"sentAt"`
-	WriteKey json.RawMessage   `json:"writeKey"`
+	batch                     []string
+	isArray                   bool
+	context, sentAt, writeKey string
+}
+
+// readSegmentBatch reads a POST /v1/batch body in one pass; msg says why it is not a JSON object.
+func readSegmentBatch(body []byte) (req segmentBatchBody, msg string) {
+	var batch string
+	if !scanMembers(string(body), func(key, value string) {
+		switch key {
+		case "batch":
+			batch = value
+		case "context":
+			req.context = value
+		case "sentAt":
+			req.sentAt = value
+		case "writeKey":
+			req.writeKey = value
+		}
+	}) {
+		return segmentBatchBody{}, scanFailure(body)
+	}
+	req.isArray = scanElements(batch, func(call string) { req.batch = append(req.batch, call) })
+	return req, ""
 }
 
 // postSegmentBatch is Segment's batch call (POST /v1/batch and its alias /v1/import): up to 2,500
@@ -31,47 +50,58 @@ func (a *API) postSegmentBatch(w http.ResponseWriter, r *http.Request) {
 		a.writeBodyError(w, err)
 		return
 	}
-	var req segmentBatchBody
-	if msg := checkJSON(body, '{'); msg != "" || json.Unmarshal(body, &req) != nil {
+	req, msg := readSegmentBatch(body)
+	if msg != "" {
 		a.metrics.reject(rejectInvalid, 1)
-		httpapi.WriteError(w, http.StatusBadRequest, nonEmpty(msg, `"batch" must be an array`))
+		httpapi.WriteError(w, http.StatusBadRequest, msg)
 		return
 	}
-	site, ok := a.segmentSite(w, r, req.WriteKey)
+	site, ok := a.segmentSite(w, r, req.writeKey)
 	if !ok {
 		return
 	}
-	if n := len(req.Batch); n == 0 || n > maxSegmentCalls {
-		a.metrics.reject(rejectInvalid, max(n, 1))
-		httpapi.WriteError(w, http.StatusBadRequest, fmt.Sprintf(`"batch" must hold between 1 and %d calls, got %d`, maxSegmentCalls, n))
+	call := newSegmentCall(site, a.now())
+	batch, msg := call.batch(&req)
+	if msg != "" {
+		a.metrics.reject(rejectInvalid, max(len(req.batch), 1))
+		httpapi.WriteError(w, http.StatusBadRequest, msg)
 		return
 	}
-	ctx, problems := readContext(string(req.Context))
-	if len(problems) > 0 {
-		a.metrics.reject(rejectInvalid, len(req.Batch))
-		httpapi.WriteError(w, http.StatusBadRequest, problems...)
-		return
-	}
-	call := segmentCall{site: site, context: ctx, sentAt: string(req.SentAt), now: a.now()}
-	batch := parsedBatch{events: make([]event.Event, 0, len(req.Batch))}
-	for _, item := range req.Batch {
-		e, problems := call.item(item)
-		batch.record(e, problems)
-	}
-	*buf = (*buf)[:0] // the body is read: its buffer takes the answer
+	*buf = (*buf)[:0] // the body was copied by readSegmentBatch: its buffer takes the answer
 	a.answerBatch(w, r, &batch, buf)
 }
 
+// batch converts the calls of req; msg, when not empty, refuses the whole request.
+func (c *segmentCall) batch(req *segmentBatchBody) (parsedBatch, string) {
+	if !req.isArray {
+		return parsedBatch{}, `"batch" must be an array of calls`
+	}
+	if n := len(req.batch); n == 0 || n > maxSegmentCalls {
+		return parsedBatch{}, fmt.Sprintf(`"batch" must hold between 1 and %d calls, got %d`, maxSegmentCalls, n)
+	}
+	ctx, problems := readContext(req.context)
+	if len(problems) > 0 {
+		return parsedBatch{}, problems[0]
+	}
+	c.context, c.sentAt = ctx, req.sentAt
+	batch := parsedBatch{events: make([]event.Event, 0, len(req.batch))}
+	for _, item := range req.batch {
+		e, problems := c.item(item)
+		batch.record(e, problems)
+	}
+	return batch, ""
+}
+
 // item converts one element of a batch, which names its type.
-func (c *segmentCall) item(raw json.RawMessage) (event.Event, []string) {
+func (c *segmentCall) item(raw string) (event.Event, []string) {
 	if len(raw) > maxSegmentCall {
 		return event.Event{}, []string{fmt.Sprintf("a call must be at most %d bytes of JSON, got %d", maxSegmentCall, len(raw))}
 	}
-	var m segmentMessage
-	if raw[0] != '{' || json.Unmarshal(raw, &m) != nil {
+	m, ok := readSegmentMessage(raw)
+	if !ok {
 		return event.Event{}, []string{notAnObject}
 	}
-	kind, msg := stringValue(string(m.Type), field{name: "type", max: maxEventType, required: true})
+	kind, msg := stringValue(m.typ, field{name: "type", max: maxEventType, required: true})
 	if msg != "" {
 		return event.Event{}, []string{msg}
 	}

@@ -1,7 +1,5 @@
 package ingestion
 
-import "encoding/json"
-
 // segmentContext holds the raw JSON values of the fields of a call's context that an event takes: the
 // page's path, url and referrer and the user agent of the end user. context.ip is not read: the
 // visitor of a call is its userId's or anonymousId's, and rate limits and bot screening apply to the
@@ -13,29 +11,36 @@ type segmentContext struct {
 
 // readContext reads the raw JSON value of a context; null or absent is an empty context.
 func readContext(raw string) (segmentContext, []string) {
+	var ctx segmentContext
 	if absent(raw) {
-		return segmentContext{}, nil
-	}
-	var c struct {
-		Page      json.RawMessage `json:"page"`
-		UserAgent json.RawMessage `json:"userAgent"`
-	}
-	if raw[0] != '{' || json.Unmarshal([]byte(raw), &c) != nil {
-		return segmentContext{}, []string{`"context" must be an object`}
-	}
-	ctx := segmentContext{userAgent: string(c.UserAgent)}
-	if absent(string(c.Page)) {
 		return ctx, nil
 	}
-	var page struct {
-		Path     json.RawMessage `json:"path"`
-		URL      json.RawMessage `json:"url"`
-		Referrer json.RawMessage `json:"referrer"`
+	var page string
+	if !scanMembers(raw, func(key, value string) {
+		switch key {
+		case "page":
+			page = value
+		case "userAgent":
+			ctx.userAgent = value
+		}
+	}) {
+		return segmentContext{}, []string{`"context" must be an object`}
 	}
-	if c.Page[0] != '{' || json.Unmarshal(c.Page, &page) != nil {
+	if absent(page) {
+		return ctx, nil
+	}
+	if !scanMembers(page, func(key, value string) {
+		switch key {
+		case "path":
+			ctx.path = value
+		case "url":
+			ctx.url = value
+		case "referrer":
+			ctx.referrer = value
+		}
+	}) {
 		return ctx, []string{`"context.page" must be an object`}
 	}
-	ctx.path, ctx.url, ctx.referrer = string(page.Path), string(page.URL), string(page.Referrer)
 	return ctx, nil
 }
 

@@ -1,7 +1,6 @@
 package ingestion
 
 import (
-	"encoding/json"
 	"net/http"
 
 	"github.com/analytics-pipeline/analytics/event"
@@ -26,17 +25,17 @@ func (a *API) postSegment(kind string) http.HandlerFunc {
 			a.writeBodyError(w, err)
 			return
 		}
-		var m segmentMessage
-		if msg := checkJSON(body, '{'); msg != "" || json.Unmarshal(body, &m) != nil {
+		m, ok := readSegmentMessage(string(body))
+		if !ok {
 			a.metrics.reject(rejectInvalid, 1)
-			httpapi.WriteError(w, http.StatusBadRequest, nonEmpty(msg, notAnObject))
+			httpapi.WriteError(w, http.StatusBadRequest, scanFailure(body))
 			return
 		}
-		site, ok := a.segmentSite(w, r, m.WriteKey)
+		site, ok := a.segmentSite(w, r, m.writeKey)
 		if !ok {
 			return
 		}
-		call := segmentCall{site: site, now: a.now()}
+		call := newSegmentCall(site, a.now())
 		e, problems := call.toEvent(kind, &m)
 		if len(problems) > 0 {
 			a.metrics.reject(rejectInvalid, 1)
@@ -65,12 +64,4 @@ func (a *API) publishSegmentCall(w http.ResponseWriter, r *http.Request, events 
 		a.metrics.accepted.Inc()
 	}
 	writeJSON(w, http.StatusOK, segmentOK)
-}
-
-// nonEmpty returns s, or otherwise when s is empty.
-func nonEmpty(s, otherwise string) string {
-	if s != "" {
-		return s
-	}
-	return otherwise
 }

@@ -2,7 +2,6 @@ package ingestion
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 
@@ -25,10 +24,10 @@ func (a *API) AcceptWriteKeys(keys *sources.Keys) {
 // is ignored) or, failing that, as writeKey in the body (raw: its raw JSON value). Otherwise it answers
 // 401, or 503 when Postgres is needed and does not answer, and reports false. A site_id in the body is
 // not read: the key decides the site.
-func (a *API) segmentSite(w http.ResponseWriter, r *http.Request, raw json.RawMessage) (string, bool) {
+func (a *API) segmentSite(w http.ResponseWriter, r *http.Request, raw string) (string, bool) {
 	key, _, ok := r.BasicAuth()
 	if !ok || key == "" {
-		key, _ = unquote(string(raw))
+		key, _ = unquote(raw)
 	}
 	if key == "" {
 		a.metrics.reject(rejectUnauthorized, 1)

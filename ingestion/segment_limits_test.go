@@ -16,8 +16,8 @@ func trackCall(id string, size int) string {
 	return strings.Replace(call, `"pad":""`, `"pad":"`+strings.Repeat("x", max(0, size-len(call)))+`"`, 1)
 }
 
-// segmentBatch returns a batch body of calls.
-func segmentBatch(calls []string) string {
+// segmentCalls returns a batch body of calls.
+func segmentCalls(calls []string) string {
 	return `{"batch":[` + strings.Join(calls, ",") + `]}`
 }
 
@@ -30,7 +30,7 @@ func TestSegmentLimits(t *testing.T) {
 	requireSuccess(t, s.postSegment(t, "/v1/track", trackCall("fits", 32<<10)))
 	requireError(t, s.postSegment(t, "/v1/track", trackCall("over", 32<<10+1)), http.StatusRequestEntityTooLarge, "request body is larger than 32768 bytes")
 
-	r := s.postSegment(t, "/v1/batch", segmentBatch([]string{trackCall("big", 32<<10+1), trackCall("small", 0)}))
+	r := s.postSegment(t, "/v1/batch", segmentCalls([]string{trackCall("big", 32<<10+1), trackCall("small", 0)}))
 	require.Equal(t, http.StatusOK, r.status, "body: %s", r.body)
 	answer := decodeBatch(t, r)
 	require.Equal(t, 1, answer.Accepted)
@@ -40,10 +40,10 @@ func TestSegmentLimits(t *testing.T) {
 	for i := range calls {
 		calls[i] = trackCall(fmt.Sprint("c", i), 0)
 	}
-	r = s.postSegment(t, "/v1/batch", segmentBatch(calls))
+	r = s.postSegment(t, "/v1/batch", segmentCalls(calls))
 	require.Equal(t, http.StatusOK, r.status, "body: %.300s", r.body)
 	require.Equal(t, 2500, decodeBatch(t, r).Accepted)
-	requireError(t, s.postSegment(t, "/v1/batch", segmentBatch(append(calls, trackCall("one-more", 0)))),
+	requireError(t, s.postSegment(t, "/v1/batch", segmentCalls(append(calls, trackCall("one-more", 0)))),
 		http.StatusBadRequest, `"batch" must hold between 1 and 2500 calls, got 2501`)
 	requireError(t, s.postSegment(t, "/v1/batch", `{"batch":[]}`), http.StatusBadRequest, `"batch" must hold between 1 and 2500 calls, got 0`)
 
@@ -51,7 +51,7 @@ func TestSegmentLimits(t *testing.T) {
 	for i := range big {
 		big[i] = trackCall(fmt.Sprint("b", i), 30<<10)
 	}
-	requireError(t, s.postSegment(t, "/v1/batch", segmentBatch(big)), http.StatusRequestEntityTooLarge, "request body is larger than 512000 bytes")
+	requireError(t, s.postSegment(t, "/v1/batch", segmentCalls(big)), http.StatusRequestEntityTooLarge, "request body is larger than 512000 bytes")
 	require.Len(t, s.allStreamEvents(t), 1+1+2500)
 }
 
@@ -66,7 +66,7 @@ func TestSegmentGzip(t *testing.T) {
 		return doWith(t, http.MethodPost, s.url+path, header, body)
 	}
 	requireSuccess(t, post("/v1/track", "application/json", "gzip", gzipped(t, trackCall("z1", 0))))
-	r := post("/v1/batch", "application/x-www-form-urlencoded", "gzip", gzipped(t, segmentBatch([]string{trackCall("z2", 0), trackCall("z3", 0)})))
+	r := post("/v1/batch", "application/x-www-form-urlencoded", "gzip", gzipped(t, segmentCalls([]string{trackCall("z2", 0), trackCall("z3", 0)})))
 	require.Equal(t, http.StatusOK, r.status, "body: %s", r.body)
 	require.Equal(t, 2, decodeBatch(t, r).Accepted)
 

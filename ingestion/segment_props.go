@@ -4,56 +4,62 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"maps"
-	"slices"
+	"unicode/utf8"
 )
 
 // segmentProps reads a call's properties or traits (name says which) into an event's props, under the
 // limits of props (see parseProps): at most maxProps keys after null values are dropped; a string,
 // number or boolean is kept as POST /event keeps it; an object or array, which Segment allows and our
-// flat props do not, is kept as its compact JSON text, a string of at most maxPropValue bytes. Keys in
-// skip are left out: a page call's path, url and referrer, which are the event's own fields.
-func segmentProps(raw, name string, skip map[string]*string) (map[string]string, []string) {
+// flat props do not, is kept as its compact JSON text, a string of at most maxPropValue bytes. Keys that
+// page takes (a page call's path, url and referrer, the event's own fields) are left out; page is nil
+// for other calls. Of duplicate keys the last counts.
+func segmentProps(raw, name string, page *pageProperties) (map[string]string, []string) {
 	if absent(raw) {
 		return nil, nil
 	}
-	obj, ok := propsObject(raw)
-	if !ok {
-		return nil, []string{fmt.Sprintf("%q must be an object", name)}
+	if !utf8.ValidString(raw) {
+		return nil, []string{fmt.Sprintf("%q must be valid UTF-8", name)}
 	}
 	var problems []string
-	props := make(map[string]string, len(obj))
-	for _, key := range slices.Sorted(maps.Keys(obj)) {
-		v := obj[key]
-		if _, skipped := skip[key]; skipped || v == "null" {
-			continue
+	var props map[string]string
+	ok := scanMembers(raw, func(key, v string) {
+		if (page != nil && page.take(key, v)) || v == "null" {
+			return
 		}
 		if msg := propKeyProblem(key); msg != "" {
 			problems = appendProblem(problems, fmt.Sprintf("%q keys must be 1 to %d bytes of UTF-8 without NUL", name, maxPropKey))
-			continue
+			return
 		}
-		if v[0] == '{' || v[0] == '[' {
-			var b bytes.Buffer
-			_ = json.Compact(&b, []byte(v)) // valid: the body was read as JSON
-			if b.Len() > maxPropValue {
-				problems = append(problems, fmt.Sprintf("%q must be at most %d bytes of JSON", name+"."+key, maxPropValue))
-				continue
-			}
-			props[key] = b.String()
-			continue
-		}
-		s, msg := propValue(v)
+		s, msg := segmentPropValue(v)
 		if msg != "" {
 			problems = append(problems, fmt.Sprintf("%q %s", name+"."+key, msg))
-			continue
+			return
+		}
+		if props == nil {
+			props = make(map[string]string, 8)
 		}
 		props[key] = s
-	}
-	if len(props) > maxProps {
+	})
+	switch {
+	case !ok:
+		return nil, []string{fmt.Sprintf("%q must be an object", name)}
+	case len(props) > maxProps:
 		return nil, []string{fmt.Sprintf(`%q must hold at most %d properties, got %d`, name, maxProps, len(props))}
-	}
-	if len(problems) > 0 || len(props) == 0 {
+	case len(problems) > 0:
 		return nil, problems
 	}
 	return props, nil
+}
+
+// segmentPropValue returns a value of properties or traits as stored in props, or what is wrong with it.
+func segmentPropValue(v string) (string, string) {
+	if v[0] != '{' && v[0] != '[' {
+		return propValue(v)
+	}
+	var b bytes.Buffer
+	_ = json.Compact(&b, []byte(v)) // well-formed: scanMembers read it
+	if b.Len() > maxPropValue {
+		return "", fmt.Sprintf("must be at most %d bytes of JSON", maxPropValue)
+	}
+	return b.String(), ""
 }

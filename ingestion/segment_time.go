@@ -11,9 +11,9 @@ import (
 // documents: timestamp = receivedAt − (sentAt − timestamp). The result must be from 1970 on and at most
 // maxFuture ahead of now.
 func segmentTimestamp(m *segmentMessage, batchSentAt string, now time.Time) (time.Time, []string) {
-	name, raw := "timestamp", string(m.Timestamp)
+	name, raw := "timestamp", m.timestamp
 	if absent(raw) {
-		name, raw = "originalTimestamp", string(m.OriginalTimestamp)
+		name, raw = "originalTimestamp", m.originalTimestamp
 	}
 	if absent(raw) {
 		return now.UTC(), nil
@@ -22,7 +22,7 @@ func segmentTimestamp(m *segmentMessage, batchSentAt string, now time.Time) (tim
 	if msg != "" {
 		return time.Time{}, []string{msg}
 	}
-	sentRaw := string(m.SentAt)
+	sentRaw := m.sentAt
 	if absent(sentRaw) {
 		sentRaw = batchSentAt
 	}
