@@ -14,6 +14,7 @@ import (
 // test without a fault.
 func TestSDKRetryAfter503CountsOnce(t *testing.T) {
 	t.Parallel()
+	dir := installSDKs(t)
 	for _, sdk := range []struct{ name, script string }{
 		{"segment", "node/segment.js"},
 		{"rudderstack", "node/rudder.js"},
@@ -22,7 +23,6 @@ func TestSDKRetryAfter503CountsOnce(t *testing.T) {
 			t.Parallel()
 			start := time.Now()
 			site := sdk.name + "-retry.example"
-			dir := installSDKs(t)
 			p := startSDKPipeline(t)
 			key := sdkSource(t, p.databaseURL, site)
 			proxy := startSDKProxy(t, p.ingestionURL, 1)
