@@ -94,14 +94,13 @@ func TestSegmentAnalyticsNextInABrowserIsCountedExactly(t *testing.T) {
 		t.Fatalf("ingestion never took every call of the page %v; requests: %v", ids, proxy.Requests())
 	}
 	waitForDrained(t, p)
-	query := func(rest string) string { return `{"site_id":"` + site + `","date_range":"day",` + rest + `}` }
-	waitForQuery(t, p.reportingURL, query(`"metrics":["visitors","pageviews"]`),
+	waitForQuery(t, p.reportingURL, sdkQuery(site, `"metrics":["visitors","pageviews"]`),
 		`[{"metrics":[1,2],"dimensions":[]}]`)
-	waitForQuery(t, p.reportingURL, query(`"metrics":["events"],"dimensions":["event:name"],"order_by":[["event:name","asc"]]`),
+	waitForQuery(t, p.reportingURL, sdkQuery(site, `"metrics":["events"],"dimensions":["event:name"],"order_by":[["event:name","asc"]]`),
 		`[{"metrics":[1],"dimensions":["Signup"]},{"metrics":[2],"dimensions":["pageview"]}]`)
-	waitForQuery(t, p.reportingURL, query(`"metrics":["pageviews"],"dimensions":["event:page"],"filters":[["is","event:name",["pageview"]]],"order_by":[["event:page","asc"]]`),
+	waitForQuery(t, p.reportingURL, sdkQuery(site, `"metrics":["pageviews"],"dimensions":["event:page"],"filters":[["is","event:name",["pageview"]]],"order_by":[["event:page","asc"]]`),
 		`[{"metrics":[1],"dimensions":["/docs"]},{"metrics":[1],"dimensions":["/pricing"]}]`)
-	waitForQuery(t, p.reportingURL, query(`"metrics":["events"],"dimensions":["event:props:plan"],"filters":[["is","event:name",["Signup"]]]`),
+	waitForQuery(t, p.reportingURL, sdkQuery(site, `"metrics":["events"],"dimensions":["event:props:plan"],"filters":[["is","event:name",["Signup"]]]`),
 		`[{"metrics":[1],"dimensions":["pro"]}]`)
 	requireStoredOnce(t, p.databaseURL, site, proxy, map[string]int{"page_view": 2, "Signup": 1})
 	require.ElementsMatch(t, ids, slices.Collect(maps.Keys(proxy.Seen())), "messageIds the page listed and the proxy passed")

@@ -58,13 +58,12 @@ func requireNodeSDKCounts(t *testing.T, p sdkPipeline, site string) {
 	today := time.Now().UTC().Format(time.DateOnly)
 	waitForStats(t, p.reportingURL, "site_id="+site+"&date="+today, fmt.Sprintf(
 		`{"site_id":%q,"date":%q,"total_views":4,"unique_users":3,"top_paths":[{"path":"/docs","views":2},{"path":"/pricing","views":2}]}`, site, today))
-	query := func(rest string) string { return `{"site_id":"` + site + `","date_range":"day",` + rest + `}` }
-	waitForQuery(t, p.reportingURL, query(`"metrics":["visitors","pageviews"]`),
+	waitForQuery(t, p.reportingURL, sdkQuery(site, `"metrics":["visitors","pageviews"]`),
 		`[{"metrics":[3,4],"dimensions":[]}]`)
-	waitForQuery(t, p.reportingURL, query(`"metrics":["events"],"dimensions":["event:name"],"filters":[["is","event:name",["Signup","pageview"]]],"order_by":[["event:name","asc"]]`),
+	waitForQuery(t, p.reportingURL, sdkQuery(site, `"metrics":["events"],"dimensions":["event:name"],"filters":[["is","event:name",["Signup","pageview"]]],"order_by":[["event:name","asc"]]`),
 		`[{"metrics":[3],"dimensions":["Signup"]},{"metrics":[4],"dimensions":["pageview"]}]`)
-	waitForQuery(t, p.reportingURL, query(`"metrics":["events"],"dimensions":["event:props:plan"],"filters":[["is","event:name",["Signup"]]],"order_by":[["event:props:plan","asc"]]`),
+	waitForQuery(t, p.reportingURL, sdkQuery(site, `"metrics":["events"],"dimensions":["event:props:plan"],"filters":[["is","event:name",["Signup"]]],"order_by":[["event:props:plan","asc"]]`),
 		`[{"metrics":[1],"dimensions":["free"]},{"metrics":[2],"dimensions":["pro"]}]`)
-	waitForQuery(t, p.reportingURL, query(`"metrics":["pageviews"],"dimensions":["event:page"],"filters":[["is","event:name",["pageview"]]],"order_by":[["event:page","asc"]]`),
+	waitForQuery(t, p.reportingURL, sdkQuery(site, `"metrics":["pageviews"],"dimensions":["event:page"],"filters":[["is","event:name",["pageview"]]],"order_by":[["event:page","asc"]]`),
 		`[{"metrics":[2],"dimensions":["/docs"]},{"metrics":[2],"dimensions":["/pricing"]}]`)
 }
