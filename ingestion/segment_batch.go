@@ -16,25 +16,46 @@ type segmentBatchBody struct {
 	context, sentAt, writeKey string
 }
 
-// readSegmentBatch reads a POST /v1/batch body in one pass; msg says why it is not a JSON object.
+// readSegmentBatch reads a POST /v1/batch body in one pass, keeping the raw JSON of each call;
+// msg says why it is not a JSON object.
 func readSegmentBatch(body []byte) (req segmentBatchBody, msg string) {
-	var batch string
-	if !scanMembers(string(body), func(key, value string) {
-		switch key {
-		case "batch":
-			batch = value
-		case "context":
-			req.context = value
-		case "sentAt":
-			req.sentAt = value
-		case "writeKey":
-			req.writeKey = value
+	d := scanner{s: string(body)}
+	more, ok := d.openObject()
+	for ok && more {
+		var key string
+		if key, ok = d.key(); !ok {
+			break
 		}
-	}) {
+		if key == "batch" && d.peek() == '[' {
+			req.batch, req.isArray = req.batch[:0], true
+			ok = d.elements(2, func(call string) { req.batch = append(req.batch, call) })
+		} else {
+			start := d.i
+			ok = d.value(2)
+			req.member(key, d.s[start:d.i])
+		}
+		if ok {
+			more, ok = d.nextMember()
+		}
+	}
+	if !ok || d.i != len(d.s) {
 		return segmentBatchBody{}, scanFailure(body)
 	}
-	req.isArray = scanElements(batch, func(call string) { req.batch = append(req.batch, call) })
 	return req, ""
+}
+
+// member keeps the raw value of a member of the body other than an array of calls.
+func (req *segmentBatchBody) member(key, value string) {
+	switch key {
+	case "batch":
+		req.batch, req.isArray = nil, false
+	case "context":
+		req.context = value
+	case "sentAt":
+		req.sentAt = value
+	case "writeKey":
+		req.writeKey = value
+	}
 }
 
 // postSegmentBatch is Segment's batch call (POST /v1/batch and its alias /v1/import): up to 2,500

@@ -91,3 +91,24 @@ func TestSegmentRefusesInvalidCalls(t *testing.T) {
 		})
 	}
 }
+
+// A body that is not a batch is refused whole, with 400 and one problem.
+func TestSegmentRefusesMalformedBatches(t *testing.T) {
+	t.Parallel()
+	s := newSegmentServer(t, true)
+	cases := []struct{ name, body, want string }{
+		{name: "not_an_object", body: `[{"type":"track"}]`, want: "request body must be a JSON object"},
+		{name: "malformed", body: `{"batch":[{"type":"track",}]}`, want: "malformed JSON: invalid character '}' looking for beginning of object key string"},
+		{name: "batch_not_array", body: `{"batch":{"type":"track"}}`, want: `"batch" must be an array of calls`},
+		{name: "no_batch", body: `{"sentAt":"2026-11-29T12:00:00Z"}`, want: `"batch" must be an array of calls`},
+		{name: "batch_then_null", body: `{"batch":[{"type":"track","userId":"u","event":"a"}],"batch":null}`, want: `"batch" must be an array of calls`},
+		{name: "context_not_object", body: `{"batch":[{"type":"track","userId":"u","event":"a"}],"context":[]}`, want: `"context" must be an object`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			requireError(t, s.postSegment(t, "/v1/batch", c.body), http.StatusBadRequest, c.want)
+		})
+	}
+	require.Empty(t, s.allStreamEvents(t))
+}
