@@ -16,6 +16,7 @@ import (
 	"github.com/analytics-pipeline/analytics/internal/clientip"
 	"github.com/analytics-pipeline/analytics/internal/httpapi"
 	"github.com/analytics-pipeline/analytics/internal/metrics"
+	"github.com/analytics-pipeline/analytics/internal/sites"
 )
 
 // maxBatch is the most events one POST /events may carry.
@@ -34,9 +35,10 @@ type API struct {
 	buffers   buffers
 	trusted   clientip.Trusted
 	bots      *botFilter
-	limits    *rateLimits // nil: no rate limits
-	visitors  *Visitors   // nil: events keep VisitorID 0 (see IdentifyVisitors)
-	writeKeys writeKeys   // nil: every write key is refused (see AcceptWriteKeys)
+	limits    *rateLimits    // nil: no rate limits
+	visitors  *Visitors      // nil: events keep VisitorID 0 (see IdentifyVisitors)
+	origins   *sites.Origins // nil: any origin may send any site's events (see CheckOrigins)
+	writeKeys writeKeys      // nil: every write key is refused (see AcceptWriteKeys)
 
 	registry *prometheus.Registry
 	http     *metrics.HTTP

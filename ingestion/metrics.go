@@ -21,11 +21,12 @@ const (
 	rejectUnavailable                      // the broker did not take them, or ingestion was stopping (503)
 	rejectRateLimited                      // over the client's or a site's rate limit (429)
 	rejectBot                              // sent by a bot and dropped (200, X-Events-Dropped: bot)
+	rejectOrigin                           // from a browser at an origin a site does not allow (403)
 	rejectUnauthorized                     // a Segment-spec request without a known write key (401)
 	rejectReasons
 )
 
-var rejectReasonNames = [rejectReasons]string{"invalid", "too_large", "unavailable", "rate_limited", "bot", "unauthorized"}
+var rejectReasonNames = [rejectReasons]string{"invalid", "too_large", "unavailable", "rate_limited", "bot", "origin", "unauthorized"}
 
 // ingestMetrics are the counts of events and the publish latency. Each series is resolved once, here,
 // so that a request only adds to a counter.

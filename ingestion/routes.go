@@ -22,10 +22,17 @@ func (a *API) Routes() http.Handler {
 	r.MethodNotAllowed(httpapi.MethodNotAllowed)
 	r.Get("/health", httpapi.Health)
 	r.Get("/ready", httpapi.Ready("broker", a.ready))
-	r.Post("/event", a.postEvent)
-	r.Post("/events", a.postEvents)
-	r.Post("/api/event", a.postPlausibleEvent)
-	a.segmentRoutes(r)
+	r.Group(func(r chi.Router) { // what a browser calls from a site's pages (see allowBrowsers)
+		r.Use(allowBrowsers)
+		r.Post("/event", a.postEvent)
+		r.Post("/events", a.postEvents)
+		r.Post("/api/event", a.postPlausibleEvent)
+		for _, path := range []string{"/event", "/events", "/api/event"} {
+			r.Options(path, preflight(http.MethodPost))
+		}
+		a.segmentRoutes(r)
+		r.Method(http.MethodGet, "/js/script.js", newScript(trackerSource))
+	})
 	r.Method(http.MethodGet, "/metrics", metrics.Handler(a.registry))
 	r.Method(http.MethodGet, "/openapi.json", openapi.Handler(openapi.Ingestion))
 	return r

@@ -1,7 +1,7 @@
 package ingestion
 
 import (
-	"strings"
+	"fmt"
 	"time"
 
 	"github.com/analytics-pipeline/analytics/event"
@@ -18,61 +18,6 @@ const (
 	segmentGroup    = "group"
 	segmentAlias    = "alias"
 )
-
-// segmentMessage is one call of Segment's HTTP Tracking API: the raw JSON value of each field read, ""
-// when absent. Others (integrations, channel, receivedAt, …) are accepted and ignored. Keys are matched
-// exactly, as Segment does; of duplicates the last counts.
-type segmentMessage struct {
-	typ, userID, anonymousID, messageID, timestamp, originalTimestamp, sentAt string
-	event, name, properties, traits, context, groupID, previousID, writeKey   string
-}
-
-// readSegmentMessage reads one call, raw, a JSON object; ok is false when raw is not one.
-func readSegmentMessage(raw string) (m segmentMessage, ok bool) {
-	ok = scanMembers(raw, func(key, value string) {
-		if f := m.field(key); f != nil {
-			*f = value
-		}
-	})
-	return m, ok
-}
-
-// field returns where the value of key goes, nil for a key that is not read.
-func (m *segmentMessage) field(key string) *string {
-	switch key {
-	case "type":
-		return &m.typ
-	case "userId":
-		return &m.userID
-	case "anonymousId":
-		return &m.anonymousID
-	case "messageId":
-		return &m.messageID
-	case "timestamp":
-		return &m.timestamp
-	case "originalTimestamp":
-		return &m.originalTimestamp
-	case "sentAt":
-		return &m.sentAt
-	case "event":
-		return &m.event
-	case "name":
-		return &m.name
-	case "properties":
-		return &m.properties
-	case "traits":
-		return &m.traits
-	case "context":
-		return &m.context
-	case "groupId":
-		return &m.groupID
-	case "previousId":
-		return &m.previousID
-	case "writeKey":
-		return &m.writeKey
-	}
-	return nil
-}
 
 // segmentCall is what a message becomes besides its type: the site its write key decides, and what a
 // batch gives every item that lacks it (its context and sentAt).
@@ -126,9 +71,9 @@ func (c *segmentCall) toEvent(kind string, m *segmentMessage) (event.Event, []st
 	return e, nil
 }
 
-// properties sets the event type of raw by kind, one of the six, and the fields a call's properties name, and returns
-// its props: the properties of track, page and screen, the traits of identify and group (with groupId),
-// and previousId of alias.
+// properties sets the event type of raw by kind, one of the six, and the fields that a page call's
+// properties give, and returns the event's props: the properties of track, page and screen, the traits
+// of identify and group (with groupId), and previousId of alias.
 func (c *segmentCall) properties(kind string, m *segmentMessage, raw *rawEvent, names *segmentNames) (map[string]string, []string) {
 	switch kind {
 	case segmentTrack:
@@ -161,7 +106,8 @@ func (c *segmentCall) properties(kind string, m *segmentMessage, raw *rawEvent, 
 // pageViewJSON is event.PageView as a JSON string.
 const pageViewJSON = `"` + event.PageView + `"`
 
-// withID returns a function adding the required string field name, of raw value raw, to props.
+// withID returns a function adding the required string field name, of raw value raw, to props (which
+// it may then not take over maxProps).
 func withID(props map[string]string, problems []string) func(raw, name string) (map[string]string, []string) {
 	return func(raw, name string) (map[string]string, []string) {
 		id, msg := stringValue(raw, field{name: name, max: maxUserID, required: true})
@@ -172,65 +118,9 @@ func withID(props map[string]string, problems []string) func(raw, name string) (
 			props = map[string]string{}
 		}
 		props[name] = id
+		if len(props) > maxProps {
+			return nil, append(problems, fmt.Sprintf("%q and traits must hold at most %d properties together, got %d", name, maxProps, len(props)))
+		}
 		return props, problems
 	}
-}
-
-// segmentNames are the Segment fields that the path, url and referrer of an event came from.
-type segmentNames struct {
-	path, url, referrer string
-}
-
-// pageProperties are the raw values of a page call's properties that are the event's own fields.
-type pageProperties struct {
-	path, url, referrer string
-}
-
-// take keeps value when key is one of the page's fields, and reports whether it is.
-func (p *pageProperties) take(key, value string) bool {
-	switch key {
-	case "path":
-		p.path = value
-	case "url":
-		p.url = value
-	case "referrer":
-		p.referrer = value
-	default:
-		return false
-	}
-	return true
-}
-
-// apply sets the fields of raw that the page's properties give, over those of its context.
-func (p *pageProperties) apply(raw *rawEvent, names *segmentNames) {
-	if !absent(p.path) {
-		raw[fieldPath], names.path = p.path, "properties.path"
-	}
-	if !absent(p.url) {
-		raw[fieldURL], names.url = p.url, "properties.url"
-	}
-	if !absent(p.referrer) {
-		raw[fieldReferrer], names.referrer = p.referrer, "properties.referrer"
-	}
-}
-
-// rename gives the problems newEvent found the names of the Segment fields they came from.
-func (n *segmentNames) rename(problems []string) []string {
-	if len(problems) == 0 {
-		return problems
-	}
-	r := strings.NewReplacer(`"event_type"`, `"event"`, `"user_id"`, `"userId"`, `"event_id"`, `"messageId"`,
-		`"user_agent"`, `"context.userAgent"`, `"path"`, `"`+n.path+`"`, `"url"`, `"`+n.url+`"`, `"referrer"`, `"`+n.referrer+`"`)
-	for i, p := range problems {
-		problems[i] = r.Replace(p)
-	}
-	return problems
-}
-
-// appendProblem appends msg to problems unless it is empty.
-func appendProblem(problems []string, msg string) []string {
-	if msg == "" {
-		return problems
-	}
-	return append(problems, msg)
 }

@@ -63,3 +63,26 @@ func TestSegmentRevokedKeyIsRefused(t *testing.T) {
 	requireError(t, s.postSegment(t, "/v1/batch", `{"batch":[{"type":"track","userId":"u1","event":"a"}]}`), http.StatusUnauthorized, "unknown or revoked write key")
 	require.Len(t, s.allStreamEvents(t), 1)
 }
+
+// analytics-next posts from a site's pages with its write key in Authorization: the preflight of every
+// /v1 path allows that header for any origin, and the answers allow the page to read them.
+func TestSegmentCORS(t *testing.T) {
+	t.Parallel()
+	s := newSegmentServer(t, true)
+	for _, path := range []string{"/v1/t", "/v1/page", "/v1/batch", "/v1/b"} {
+		r := doWith(t, http.MethodOptions, s.url+path, http.Header{"Origin": {"https://shop.example"},
+			"Access-Control-Request-Method": {"POST"}, "Access-Control-Request-Headers": {"authorization,content-type"}}, "")
+		require.Equal(t, http.StatusNoContent, r.status, path)
+		require.Equal(t, "*", r.header.Get("Access-Control-Allow-Origin"), path)
+		require.Equal(t, "Authorization, Content-Type", r.header.Get("Access-Control-Allow-Headers"), path)
+		require.Equal(t, "POST", r.header.Get("Access-Control-Allow-Methods"), path)
+	}
+	header := http.Header{"Origin": {"https://shop.example"}, "Content-Type": {"text/plain"}, "Authorization": {basicAuth(s.key)}}
+	r := doWith(t, http.MethodPost, s.url+"/v1/t", header, `{"anonymousId":"a1","event":"Signup"}`)
+	requireSuccess(t, r)
+	require.Equal(t, "*", r.header.Get("Access-Control-Allow-Origin"))
+	header.Del("Authorization")
+	r = doWith(t, http.MethodPost, s.url+"/v1/t", header, `{"anonymousId":"a1","event":"Signup"}`)
+	require.Equal(t, http.StatusUnauthorized, r.status)
+	require.Equal(t, "*", r.header.Get("Access-Control-Allow-Origin"), "the page can read why")
+}

@@ -71,6 +71,8 @@ func TestSegmentRefusesInvalidCalls(t *testing.T) {
 		{name: "track_without_event", path: "/v1/track", body: `{"userId":"u"}`, want: []string{`"event" is required`}},
 		{name: "too_many_properties", path: "/v1/track", body: `{"userId":"u","event":"a","properties":` + string(manyJSON) + `}`,
 			want: []string{`"properties" must hold at most 30 properties, got 31`}},
+		{name: "group_id_over_the_props_limit", path: "/v1/group", body: `{"userId":"u","groupId":"g","traits":` + strings.Replace(string(manyJSON), `,"k30":30`, "", 1) + `}`,
+			want: []string{`"groupId" and traits must hold at most 30 properties together, got 31`}},
 		{name: "properties_not_object", path: "/v1/track", body: `{"userId":"u","event":"a","properties":[1]}`, want: []string{`"properties" must be an object`}},
 		{name: "context_not_object", path: "/v1/page", body: `{"userId":"u","context":"web"}`, want: []string{`"context" must be an object`}},
 		{name: "bad_page_url", path: "/v1/page", body: `{"userId":"u","properties":{"url":"not a url"}}`, want: []string{`"properties.url" must be an absolute http or https URL`}},

@@ -5,11 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/analytics-pipeline/analytics/internal/envdefault"
+	"github.com/analytics-pipeline/analytics/internal/sites"
 	"github.com/analytics-pipeline/analytics/internal/sources"
 )
 
@@ -44,9 +46,10 @@ func (c VisitorConfig) Validate() error {
 	return nil
 }
 
-// serveVisitors makes a's handlers identify visitors, and find the sites of write keys, from the
-// Postgres of cfg, refreshed in the background until stop, which the caller runs once the server has
-// stopped. With no DatabaseURL it does nothing.
+// serveVisitors makes a's handlers identify visitors from the Postgres of cfg, check the sites' allowed
+// origins there (CheckOrigins) and find the sites of write keys there (AcceptWriteKeys), the first two
+// refreshed in the background until stop, which the caller runs once the server has stopped. With no
+// DatabaseURL it does nothing.
 func (a *API) serveVisitors(ctx context.Context, cfg VisitorConfig, log *slog.Logger) (stop func(), err error) {
 	if cfg.DatabaseURL == "" {
 		return func() {}, nil
@@ -57,16 +60,16 @@ func (a *API) serveVisitors(ctx context.Context, cfg VisitorConfig, log *slog.Lo
 	}
 	visitors := NewVisitors(pool, time.Now, log)
 	a.IdentifyVisitors(visitors)
+	origins := sites.NewOrigins(pool)
+	a.CheckOrigins(origins)
 	a.AcceptWriteKeys(sources.NewKeys(sources.NewStore(pool), cfg.WriteKeyCacheTTL))
 	refreshCtx, stopRefresh := context.WithCancel(ctx)
-	refreshed := make(chan struct{})
-	go func() {
-		defer close(refreshed)
-		visitors.Run(refreshCtx, cfg.RefreshInterval, log)
-	}()
+	var refreshed sync.WaitGroup
+	refreshed.Go(func() { visitors.Run(refreshCtx, cfg.RefreshInterval, log) })
+	refreshed.Go(func() { refreshOrigins(refreshCtx, origins, cfg.RefreshInterval, log) })
 	return func() {
 		stopRefresh()
-		<-refreshed
+		refreshed.Wait()
 		pool.Close()
 	}, nil
 }

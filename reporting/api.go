@@ -47,12 +47,14 @@ type API struct {
 	queries QueryDB
 	// queryGuard decides which sites a POST /api/v2/query may read (AnswerQueries).
 	queryGuard Guard
+	// assets are the dashboard's embedded files, by name (dashboard.go).
+	assets map[string]asset
 }
 
 // NewAPI returns handlers reading from stats through cache, which may be nil for none; ready reports
 // whether Postgres answers.
 func NewAPI(stats StatsReader, cache *StatsCache, ready func(context.Context) error, log *slog.Logger) *API {
-	a := &API{stats: stats, cache: cache, ready: ready, log: log, now: time.Now}
+	a := &API{stats: stats, cache: cache, ready: ready, log: log, now: time.Now, assets: dashboardAssets()}
 	a.Instrument(metrics.NewRegistry())
 	return a
 }

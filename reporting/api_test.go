@@ -378,7 +378,8 @@ func TestUnknownRoutesAnswerJSON(t *testing.T) {
 		status int
 	}{
 		{name: "get_unknown_path", method: http.MethodGet, path: "/nope", status: http.StatusNotFound},
-		{name: "get_root", method: http.MethodGet, path: "/", status: http.StatusNotFound},
+		{name: "post_root", method: http.MethodPost, path: "/", status: http.StatusMethodNotAllowed},
+		{name: "dashboard_file_unknown", method: http.MethodGet, path: "/dashboard/nope.js", status: http.StatusNotFound},
 		{name: "stats_with_trailing_segment", method: http.MethodGet, path: "/stats/s", status: http.StatusNotFound},
 		{name: "post_stats", method: http.MethodPost, path: "/stats", status: http.StatusMethodNotAllowed},
 	}

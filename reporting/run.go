@@ -93,7 +93,10 @@ func ServeWith(ctx context.Context, cfg Config, ln net.Listener, reg *prometheus
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("config: %w", err)
 	}
-	pool, err := database.OpenCurrent(ctx, database.WithStatementTimeout(cfg.DatabaseURL, cfg.StatementTimeout), 0, log)
+	// Without JIT: reporting's statements are short, and at 10M raw events Postgres spent 0.6-0.8 s of CPU
+	// compiling one breakdown (EXPLAIN's JIT timing) that it then ran in about 1.1 s. DATABASE_URL's jit wins.
+	dsn := database.WithSetting(database.WithStatementTimeout(cfg.DatabaseURL, cfg.StatementTimeout), "jit", "off")
+	pool, err := database.OpenCurrent(ctx, dsn, 0, log)
 	if err != nil {
 		return err
 	}

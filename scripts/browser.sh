@@ -7,6 +7,8 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 DATA_DIR=$ROOT/.data
+# shellcheck source=scripts/lib/apt.sh
+source "$ROOT/scripts/lib/apt.sh"
 
 log() { printf 'browser: %s\n' "$*" >&2; }
 die() { printf 'browser: error: %s\n' "$*" >&2; exit 1; }
@@ -18,14 +20,11 @@ fi
 for name in chromium chromium-browser google-chrome google-chrome-stable; do
   command -v "$name" >/dev/null 2>&1 && exit 0
 done
-if ((EUID == 0)) && command -v apt-get >/dev/null 2>&1; then
-  mkdir -p "$DATA_DIR"
-  log "chromium is not installed; installing Debian's chromium package with apt-get (a minute or two)"
-  {
-    DEBIAN_FRONTEND=noninteractive apt-get update -q &&
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium
-  } >"$DATA_DIR/apt-chromium.log" 2>&1 || die "apt-get install chromium failed; see $DATA_DIR/apt-chromium.log"
-  command -v chromium >/dev/null 2>&1 || die "apt-get installed chromium but it is not on PATH"
-else
-  die "no Chromium found for the browser tests; install it (e.g. sudo apt-get install chromium) or set CHROMIUM_PATH"
-fi
+log "chromium is not installed; installing Debian's chromium package with apt-get (a minute or two)"
+status=0
+apt_install "$DATA_DIR/apt-chromium.log" chromium || status=$?
+case $status in
+  0) command -v chromium >/dev/null 2>&1 || die "apt-get installed chromium but it is not on PATH" ;;
+  1) die "no Chromium found for the browser tests; install it (e.g. sudo apt-get install chromium) or set CHROMIUM_PATH" ;;
+  *) die "apt-get install chromium failed; see $DATA_DIR/apt-chromium.log" ;;
+esac

@@ -91,6 +91,8 @@ fi
 
 echo "run-all: ingestion http://localhost:$INGESTION_PORT/event"
 echo "run-all: reporting http://localhost:$REPORTING_PORT/stats"
+echo "run-all: dashboard http://localhost:$REPORTING_PORT/?site=YOUR_SITE_ID (sign in with a key: go run ./cmd/admin keys create)"
+echo "run-all: add to your site: <script defer data-domain=\"YOUR_SITE_ID\" src=\"http://localhost:$INGESTION_PORT/js/script.js\"></script>"
 echo "run-all: broker ${BROKER:-redis}; processor running; press Ctrl-C to stop ${SERVICES[*]}"
 
 while ((${#running[@]})); do

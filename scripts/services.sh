@@ -16,6 +16,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 # shellcheck source=scripts/lib/env.sh
 source "$ROOT/scripts/lib/env.sh"
+# shellcheck source=scripts/lib/apt.sh
+source "$ROOT/scripts/lib/apt.sh"
 load_dotenv "$ROOT/.env"
 
 : "${DATABASE_URL:=postgres://analytics:analytics@localhost:5432/analytics?sslmode=disable}"
@@ -307,15 +309,14 @@ redis_local_serves_port() {
 
 redis_install() {
   command -v redis-server >/dev/null 2>&1 && return
-  if ((EUID == 0)) && command -v apt-get >/dev/null 2>&1; then
-    log "redis: redis-server is not installed; installing it with apt-get"
-    {
-      DEBIAN_FRONTEND=noninteractive apt-get update -q &&
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends redis-server
-    } >"$DATA_DIR/apt-redis.log" 2>&1 || die "apt-get install redis-server failed; see $DATA_DIR/apt-redis.log"
-  else
-    die "redis-server is not installed; install it (e.g. sudo apt-get install redis-server) or point REDIS_HOST/REDIS_PORT at a running Redis"
-  fi
+  log "redis: redis-server is not installed; installing it with apt-get"
+  local status=0
+  apt_install "$DATA_DIR/apt-redis.log" redis-server || status=$?
+  case $status in
+    0) ;;
+    1) die "redis-server is not installed; install it (e.g. sudo apt-get install redis-server) or point REDIS_HOST/REDIS_PORT at a running Redis" ;;
+    *) die "apt-get install redis-server failed; see $DATA_DIR/apt-redis.log" ;;
+  esac
 }
 
 redis_start_local() {

@@ -43,10 +43,12 @@ const Usage = `usage: admin <command> [arguments]
                                    Europe/Berlin (default UTC, as for every site nobody registered)
   sites list [-json]               registered sites, by id
   sites show SITE_ID               one site as JSON
-  sites update [-time-zone ZONE] [-public | -private] SITE_ID
+  sites update [-time-zone ZONE] [-public | -private] [-allowed-origins LIST] SITE_ID
                                    count the site's days in ZONE from now on, then rebuild its projections;
                                    -public answers its statistics without an API key, -private needs one
-                                   again (no rebuild)
+                                   again; -allowed-origins "https://a.example,https://b.example" takes
+                                   browsers' events only from those origins, "" from any (the default)
+                                   (neither rebuilds)
   keys create [-site SITE_ID] [-name NAME]
                                    make an API key of the query API for one site (default: every site) and
                                    print it, this once: Postgres keeps only its SHA-256

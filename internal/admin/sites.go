@@ -109,13 +109,13 @@ func writeSitesTable(out io.Writer, list []sites.Site) error {
 		return printf(out, "no site is registered: every site is counted in UTC\n")
 	}
 	tw := tabwriter.NewWriter(out, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "SITE_ID\tTIME_ZONE\tPUBLIC\tCREATED_AT")
+	fmt.Fprintln(tw, "SITE_ID\tTIME_ZONE\tPUBLIC\tCREATED_AT\tALLOWED_ORIGINS")
 	for _, s := range list {
 		public := "no"
 		if s.Public {
 			public = "yes"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", s.ID, s.TimeZone, public, s.CreatedAt.UTC().Format(time.RFC3339))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", s.ID, s.TimeZone, public, s.CreatedAt.UTC().Format(time.RFC3339), originsColumn(s.AllowedOrigins))
 	}
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("write sites: %w", err)

@@ -90,5 +90,5 @@ func TestSitesUpdatePublicNeverRebuilds(t *testing.T) {
 	require.ErrorIs(t, err, sites.ErrNotFound)
 	text, err = runAdmin(t, cfg, "sites", "list")
 	require.NoError(t, err)
-	require.Regexp(t, `^SITE_ID\s+TIME_ZONE\s+PUBLIC\s+CREATED_AT\nopen\.example\s+Asia/Kolkata\s+yes\s+\S+Z\n$`, text)
+	require.Regexp(t, `^SITE_ID\s+TIME_ZONE\s+PUBLIC\s+CREATED_AT\s+ALLOWED_ORIGINS\nopen\.example\s+Asia/Kolkata\s+yes\s+\S+Z\s+\*\n$`, text)
 }

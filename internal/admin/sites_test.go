@@ -61,7 +61,7 @@ func TestSitesCommands(t *testing.T) {
 
 	text, err = runAdmin(t, cfg, "sites", "list")
 	require.NoError(t, err)
-	require.Regexp(t, `^SITE_ID\s+TIME_ZONE\s+PUBLIC\s+CREATED_AT\nny\.example\s+America/New_York\s+no\s+\S+Z\nplain\.example\s+UTC\s+no\s+\S+Z\n$`, text)
+	require.Regexp(t, `^SITE_ID\s+TIME_ZONE\s+PUBLIC\s+CREATED_AT\s+ALLOWED_ORIGINS\nny\.example\s+America/New_York\s+no\s+\S+Z\s+\*\nplain\.example\s+UTC\s+no\s+\S+Z\s+\*\n$`, text)
 
 	text, err = runAdmin(t, cfg, "sites", "list", "-json")
 	require.NoError(t, err)

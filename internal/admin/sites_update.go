@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -31,14 +32,16 @@ func WithSiteRebuild(f RebuildSite) Option {
 	return func(o *options) { o.rebuildSite = f }
 }
 
-// parseSitesUpdate reads `sites update [-time-zone ZONE] [-public | -private] SITE_ID`. A new zone is
-// committed first (nothing changes when it is refused), then the public flag, then the site's projections
-// are rebuilt in the new zone; the public flag alone rebuilds nothing, since no projection depends on it.
+// parseSitesUpdate reads `sites update [-time-zone ZONE] [-public | -private] [-allowed-origins LIST]
+// SITE_ID`. A new zone is committed first (nothing changes when it is refused), then the public flag and
+// the allowed origins, then the site's projections are rebuilt in the new zone; the public flag and the
+// origins alone rebuild nothing, since no projection depends on them.
 func parseSitesUpdate(args []string, out io.Writer, opts options) (*Command, error) {
 	fs := flag.NewFlagSet("sites update", flag.ContinueOnError)
 	zone := fs.String("time-zone", "", "the site's new IANA time zone")
 	public := fs.Bool("public", false, "answer the site's statistics without an API key")
 	private := fs.Bool("private", false, "answer the site's statistics only with an API key (the default)")
+	originList := fs.String("allowed-origins", "", "comma-separated origins whose browsers may send the site's events; empty: any (the default)")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return nil, err
@@ -47,11 +50,15 @@ func parseSitesUpdate(args []string, out io.Writer, opts options) (*Command, err
 	if err != nil {
 		return nil, err
 	}
+	origins, setOrigins, err := parseOriginsFlag(fs, *originList)
+	if err != nil {
+		return nil, err
+	}
 	switch {
 	case *public && *private:
 		return nil, fmt.Errorf("%w: sites update takes -public or -private, not both", ErrUsage)
-	case *zone == "" && !*public && !*private:
-		return nil, fmt.Errorf("%w: sites update takes -time-zone ZONE, -public or -private", ErrUsage)
+	case *zone == "" && !*public && !*private && !setOrigins:
+		return nil, fmt.Errorf("%w: sites update takes -time-zone ZONE, -public, -private or -allowed-origins LIST", ErrUsage)
 	}
 	return &Command{run: func(ctx context.Context, cfg Config, log *slog.Logger) error {
 		pool, err := database.Open(ctx, cfg.DatabaseURL, 2)
@@ -80,8 +87,24 @@ func parseSitesUpdate(args []string, out io.Writer, opts options) (*Command, err
 				log.Info("site's public flag changed", "site_id", id, "public", *public)
 			}
 		}
-		if err := printUpdate(out, before, *zone, *public, *private); err != nil || !zoneChanged {
+		if setOrigins {
+			if _, err := store.SetAllowedOrigins(ctx, id, origins); err != nil {
+				return err
+			}
+			if !slices.Equal(origins, before.AllowedOrigins) {
+				log.Info("site's allowed origins changed", "site_id", id, "allowed_origins", origins)
+			}
+		}
+		if err := printUpdate(out, before, *zone, *public, *private); err != nil {
 			return err
+		}
+		if setOrigins {
+			if err := printOrigins(out, before, origins); err != nil {
+				return err
+			}
+		}
+		if !zoneChanged {
+			return nil
 		}
 		return rebuildInNewZone(ctx, pool, opts, id, before.TimeZone, out)
 	}}, nil

@@ -70,6 +70,9 @@ func (m *measurement) ingestion(ctx context.Context) error {
 		Ratio:    fmt.Sprintf("%.2f", events/batchTarget), Met: events >= batchTarget && batch.Failed == 0,
 	})
 	m.ingested += batch.OK * 100
+	if err := m.segmentBatch(ctx); err != nil {
+		return err
+	}
 	return m.limits(ctx)
 }
 

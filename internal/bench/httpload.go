@@ -28,6 +28,8 @@ type HTTPLoad struct {
 	Forwarded []string
 	// UserAgents, when not empty, gives the i-th request the User-Agent UserAgents[i%len(UserAgents)].
 	UserAgents []string
+	// BasicUser, when not empty, is sent as the HTTP Basic username with an empty password (a write key).
+	BasicUser string
 }
 
 // HTTPResult is what a load measured.
@@ -114,6 +116,9 @@ func (l HTTPLoad) do(ctx context.Context, client *http.Client, i int) bool {
 	}
 	if len(l.UserAgents) > 0 {
 		req.Header.Set("User-Agent", l.UserAgents[i%len(l.UserAgents)])
+	}
+	if l.BasicUser != "" {
+		req.SetBasicAuth(l.BasicUser, "")
 	}
 	resp, err := client.Do(req)
 	if err != nil {

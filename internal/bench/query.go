@@ -76,6 +76,9 @@ func (m *measurement) query(ctx context.Context) error {
 			Met:     p99 < f.Target && res.Failed == 0 && res.OK > 0,
 		})
 	}
+	if err := m.dashboard(ctx, stored); err != nil {
+		return err
+	}
 	if !m.cfg.QueryExplain {
 		return nil
 	}

@@ -6,6 +6,7 @@ package browsertest
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -36,9 +37,25 @@ func ExecPath() (string, bool) {
 // until the test ends (or timeout passes). Each chromedp.Run on it acts in that tab.
 func Tab(t testing.TB, timeout time.Duration) context.Context {
 	t.Helper()
+	ctx, cancelTimeout := context.WithTimeout(context.Background(), timeout)
+	tab, cancel, err := Open(ctx, t.TempDir(), t.Logf)
+	t.Cleanup(func() {
+		cancel()
+		cancelTimeout()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tab
+}
+
+// Open starts a headless browser with its profile in userDataDir (a fresh one: an empty cache) and
+// returns the context of its first tab, which lives until parent ends or cancel is called; logf receives
+// the browser's log lines. It is Tab for programs that are not tests (the bench).
+func Open(parent context.Context, userDataDir string, logf func(string, ...any)) (tab context.Context, cancel context.CancelFunc, err error) {
 	path, ok := ExecPath()
 	if !ok {
-		t.Fatalf("no Chromium found (looked for $CHROMIUM_PATH, %v on PATH): install it with "+
+		return parent, func() {}, fmt.Errorf("no Chromium found (looked for $CHROMIUM_PATH, %v on PATH): install it with "+
 			"`apt-get install chromium` or run the suite with `go tool task test`, which installs it", candidates)
 	}
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
@@ -46,20 +63,19 @@ func Tab(t testing.TB, timeout time.Duration) context.Context {
 		chromedp.NoSandbox, // the suite runs as root on these machines, where Chromium refuses its sandbox
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.WindowSize(1280, 900),
-		chromedp.UserDataDir(t.TempDir()),
+		chromedp.UserDataDir(userDataDir),
 	)
-	ctx, cancelTimeout := context.WithTimeout(context.Background(), timeout)
-	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx, opts...)
-	tabCtx, cancelTab := chromedp.NewContext(allocCtx, chromedp.WithLogf(t.Logf))
-	t.Cleanup(func() {
+	allocCtx, cancelAlloc := chromedp.NewExecAllocator(parent, opts...)
+	tabCtx, cancelTab := chromedp.NewContext(allocCtx, chromedp.WithLogf(logf))
+	cancel = func() {
 		cancelTab()
 		cancelAlloc()
-		cancelTimeout()
-	})
-	if err := chromedp.Do(tabCtx); err != nil {
-		t.Fatalf("start %s: %v", path, err)
 	}
-	return tabCtx
+	if err := chromedp.Do(tabCtx); err != nil {
+		cancel()
+		return parent, func() {}, fmt.Errorf("start %s: %w", path, err)
+	}
+	return tabCtx, cancel, nil
 }
 
 var unsafeName = regexp.MustCompile(`[^A-Za-z0-9._-]+`)

@@ -45,3 +45,25 @@ func TestWithStatementTimeout(t *testing.T) {
 		})
 	}
 }
+
+func TestWithSetting(t *testing.T) {
+	t.Parallel()
+	url := testenv.DatabaseURL(t)
+	for _, tc := range []struct {
+		name, dsn, want string
+	}{
+		{"added", url, "off"},
+		{"set_by_the_dsn_wins", url + "&jit=on", "on"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			pool, err := database.Open(ctx, database.WithSetting(tc.dsn, "jit", "off"), 1)
+			require.NoError(t, err)
+			t.Cleanup(pool.Close)
+			var got string
+			require.NoError(t, pool.QueryRow(ctx, `SHOW jit`).Scan(&got))
+			require.Equal(t, tc.want, got)
+		})
+	}
+}

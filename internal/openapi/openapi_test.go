@@ -41,10 +41,10 @@ func TestDocumentKeepsTheServicesOperations(t *testing.T) {
 		paths []string
 		tags  []string
 	}{
-		{openapi.Ingestion, []string{"/event", "/events", "/api/event", "/health", "/ready", "/metrics", "/openapi.json",
+		{openapi.Ingestion, []string{"/event", "/events", "/api/event", "/js/script.js", "/health", "/ready", "/metrics", "/openapi.json",
 			"/v1/track", "/v1/page", "/v1/screen", "/v1/identify", "/v1/group", "/v1/alias", "/v1/batch", "/v1/import",
 			"/v1/t", "/v1/p", "/v1/s", "/v1/i", "/v1/g", "/v1/a", "/v1/b"}, []string{"ingestion"}},
-		{openapi.Reporting, []string{"/stats", "/api/v2/query", "/health", "/ready", "/metrics", "/openapi.json"}, []string{"reporting", "stats-api-v2"}},
+		{openapi.Reporting, []string{"/", "/dashboard/{file}", "/stats", "/api/v2/query", "/health", "/ready", "/metrics", "/openapi.json"}, []string{"reporting", "stats-api-v2"}},
 		{openapi.Processor, []string{"/health", "/metrics", "/openapi.json"}, []string{"processor"}},
 	}
 	for _, c := range cases {

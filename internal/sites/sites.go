@@ -1,6 +1,6 @@
 // Package sites keeps the sites an operator registered (table sites) with the IANA time zone their days
-// are counted in, and gives ingestion a cached view of those zones (Zones). A site id nobody registered
-// is counted in UTC.
+// are counted in and the origins allowed to send their events, and gives ingestion a cached view of both
+// (Zones, Origins). A site id nobody registered is counted in UTC and takes any origin.
 package sites
 
 import (
@@ -31,6 +31,8 @@ type Site struct {
 	TimeZone  string    `json:"time_zone"`
 	Public    bool      `json:"public"` // its statistics are answered without an API key
 	CreatedAt time.Time `json:"created_at"`
+	// AllowedOrigins are the origins whose browsers may send the site's events (ParseOrigins); empty is any.
+	AllowedOrigins []string `json:"allowed_origins"`
 }
 
 // CheckID reports why id cannot be a site id, the rules of an event's site_id: not empty, valid UTF-8,

@@ -96,7 +96,7 @@ func TestStoreMakesSitesPublicAndPrivate(t *testing.T) {
 	site, changed, err := store.SetPublic(ctx, "open.example", true)
 	require.NoError(t, err)
 	require.True(t, changed)
-	require.Equal(t, sites.Site{ID: "open.example", TimeZone: "Asia/Kolkata", Public: true, CreatedAt: created.CreatedAt}, site)
+	require.Equal(t, sites.Site{ID: "open.example", TimeZone: "Asia/Kolkata", Public: true, CreatedAt: created.CreatedAt, AllowedOrigins: []string{}}, site)
 	_, changed, err = store.SetPublic(ctx, "open.example", true)
 	require.NoError(t, err)
 	require.False(t, changed, "already public")

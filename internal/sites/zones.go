@@ -2,9 +2,7 @@ package sites
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
-	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -18,26 +16,24 @@ import (
 type Zones struct {
 	pool  *pgxpool.Pool
 	log   *slog.Logger
-	load1 chan struct{}                             // a token: held by the one load running
-	zones atomic.Pointer[map[string]*time.Location] // nil until the first load
+	zones *snapshot[*time.Location]
 }
 
 // NewZones returns the zones of pool's sites table; log receives zones Go cannot load.
 func NewZones(pool *pgxpool.Pool, log *slog.Logger) *Zones {
-	return &Zones{pool: pool, log: log, load1: make(chan struct{}, 1)}
+	z := &Zones{pool: pool, log: log}
+	z.zones = newSnapshot("sites' time zones", z.read)
+	return z
 }
 
 // Get returns the location of site, UTC for a site nobody registered. Until the zones were loaded once
 // it loads them, and fails when Postgres does not answer: the day of no event can be told until then.
 func (z *Zones) Get(ctx context.Context, site string) (*time.Location, error) {
-	zones := z.zones.Load()
-	if zones == nil {
-		if err := z.load(ctx, true); err != nil {
-			return nil, err
-		}
-		zones = z.zones.Load()
+	zones, err := z.zones.get(ctx)
+	if err != nil {
+		return nil, err
 	}
-	if loc, ok := (*zones)[site]; ok {
+	if loc, ok := zones[site]; ok {
 		return loc, nil
 	}
 	return time.UTC, nil
@@ -45,26 +41,16 @@ func (z *Zones) Get(ctx context.Context, site string) (*time.Location, error) {
 
 // Loaded reports whether the zones were read from Postgres at least once.
 func (z *Zones) Loaded() bool {
-	return z.zones.Load() != nil
+	return z.zones.loaded()
 }
 
 // Refresh reads every site's zone from Postgres again.
 func (z *Zones) Refresh(ctx context.Context) error {
-	return z.load(ctx, false)
+	return z.zones.load(ctx, false)
 }
 
-// load reads the zones; onlyFirst skips it when another caller loaded them meanwhile. Waiting for
-// another load ends with ctx, so that requests do not queue behind loads while Postgres is down.
-func (z *Zones) load(ctx context.Context, onlyFirst bool) error {
-	select {
-	case z.load1 <- struct{}{}:
-	case <-ctx.Done():
-		return fmt.Errorf("read sites' time zones: %w", ctx.Err())
-	}
-	defer func() { <-z.load1 }()
-	if onlyFirst && z.zones.Load() != nil {
-		return nil
-	}
+// read reads every site's zone; a zone Go cannot load is logged and taken as UTC.
+func (z *Zones) read(ctx context.Context) (map[string]*time.Location, error) {
 	rows, _ := z.pool.Query(ctx, `SELECT site_id, time_zone FROM sites`)
 	next := map[string]*time.Location{}
 	byName := map[string]*time.Location{}
@@ -82,9 +68,5 @@ func (z *Zones) load(ctx context.Context, onlyFirst bool) error {
 		next[site] = loc
 		return nil
 	})
-	if err != nil {
-		return fmt.Errorf("read sites' time zones: %w", err)
-	}
-	z.zones.Store(&next)
-	return nil
+	return next, err
 }
