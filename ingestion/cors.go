@@ -2,10 +2,8 @@ package ingestion
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/analytics-pipeline/analytics/event"
 	"github.com/analytics-pipeline/analytics/internal/httpapi"
@@ -110,21 +108,4 @@ func (a *API) originRefused(ctx context.Context, origin string, events []event.E
 		}
 	}
 	return listed, "", nil
-}
-
-// refreshOrigins reads the sites' allowed origins again every interval until ctx ends, as Visitors.Run
-// does the zones; a failed read is logged, and the lists read before keep serving.
-func refreshOrigins(ctx context.Context, origins *sites.Origins, interval time.Duration, log *slog.Logger) {
-	ticker := time.NewTicker(interval)
-	defer ticker.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-ticker.C:
-		}
-		if err := origins.Refresh(ctx); err != nil && ctx.Err() == nil {
-			log.Warn("sites' allowed origins not refreshed; the lists read before serve", "err", err)
-		}
-	}
 }

@@ -66,18 +66,11 @@ func (v *Visitors) Refresh(ctx context.Context) error {
 // Run refreshes every interval until ctx ends, the first time at once; a failure is logged, and the
 // caches keep serving.
 func (v *Visitors) Run(ctx context.Context, interval time.Duration, log *slog.Logger) {
-	ticker := time.NewTicker(interval)
-	defer ticker.Stop()
-	for {
-		if err := v.Refresh(ctx); err != nil && ctx.Err() == nil {
-			log.Warn("sites and visitor salts not refreshed; the cached ones serve", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-ticker.C:
-		}
+	const msg = "sites and visitor salts not refreshed; the cached ones serve"
+	if err := v.Refresh(ctx); err != nil && ctx.Err() == nil {
+		log.Warn(msg, "err", err)
 	}
+	sites.KeepFresh(ctx, interval, v.Refresh, log, msg)
 }
 
 // ready is nil when every event of now can be identified without Postgres (the zones were read and the

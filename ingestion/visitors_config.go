@@ -66,7 +66,10 @@ func (a *API) serveVisitors(ctx context.Context, cfg VisitorConfig, log *slog.Lo
 	refreshCtx, stopRefresh := context.WithCancel(ctx)
 	var refreshed sync.WaitGroup
 	refreshed.Go(func() { visitors.Run(refreshCtx, cfg.RefreshInterval, log) })
-	refreshed.Go(func() { refreshOrigins(refreshCtx, origins, cfg.RefreshInterval, log) })
+	refreshed.Go(func() {
+		sites.KeepFresh(refreshCtx, cfg.RefreshInterval, origins.Refresh, log,
+			"sites' allowed origins not refreshed; the lists read before serve")
+	})
 	return func() {
 		stopRefresh()
 		refreshed.Wait()

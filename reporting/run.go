@@ -118,30 +118,13 @@ func ServeWith(ctx context.Context, cfg Config, ln net.Listener, reg *prometheus
 	refreshed := make(chan struct{})
 	go func() {
 		defer close(refreshed)
-		refreshZones(refreshCtx, zones, cfg.SitesRefreshInterval, log)
+		sites.KeepFresh(refreshCtx, cfg.SitesRefreshInterval, zones.Refresh, log, "read sites' time zones")
 	}()
 	defer func() {
 		stopRefresh()
 		<-refreshed
 	}()
 	return httpapi.Serve(ctx, ln, api.Routes(), cfg.ShutdownTimeout, log)
-}
-
-// refreshZones reads the sites' zones again every interval until ctx ends; a failed read keeps the zones
-// read before and is logged.
-func refreshZones(ctx context.Context, zones *sites.Zones, interval time.Duration, log *slog.Logger) {
-	ticker := time.NewTicker(interval)
-	defer ticker.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-ticker.C:
-			if err := zones.Refresh(ctx); err != nil && ctx.Err() == nil {
-				log.Warn("read sites' time zones", "err", err)
-			}
-		}
-	}
 }
 
 // startCache returns a stats cache of size answers, stale by at most maxStale, with its listener running
