@@ -40,12 +40,9 @@ func sdkSource(t *testing.T, databaseURL, site string) string {
 	return writeKey(t, databaseURL, site)
 }
 
-// sdkQuery is a query API body for site over the UTC days from yesterday to tomorrow, which hold the
-// events a test sends now even when midnight passes meanwhile; rest adds the metrics and the others.
+// sdkQuery is a query API body for site over todayRange; rest adds the metrics and the others.
 func sdkQuery(site, rest string) string {
-	now := time.Now().UTC()
-	return fmt.Sprintf(`{"site_id":%q,"date_range":[%q,%q],%s}`, site,
-		now.AddDate(0, 0, -1).Format(time.DateOnly), now.AddDate(0, 0, 1).Format(time.DateOnly), rest)
+	return fmt.Sprintf(`{"site_id":%q,"date_range":%s,%s}`, site, todayRange(), rest)
 }
 
 // waitForDrained waits until the processor has acknowledged every entry of the pipeline's stream, each
