@@ -3,11 +3,8 @@ package e2e_test
 import (
 	"context"
 	"encoding/json"
-	"io/fs"
 	"os"
 	"os/exec"
-	"path/filepath"
-	"strings"
 	"testing"
 	"time"
 
@@ -28,37 +25,7 @@ const nodeScriptTimeout = 45 * time.Second
 // get it.
 func installSDKs(t *testing.T) string {
 	t.Helper()
-	npm, err := exec.LookPath("npm")
-	if err != nil {
-		t.Fatalf("npm not found: the SDK tests install the Segment and RudderStack SDKs with npm; "+
-			"install Node.js and npm (apt-get install nodejs npm): %v", err)
-	}
-	dir := t.TempDir()
-	err = fs.WalkDir(os.DirFS(sdkFixture), ".", func(name string, d fs.DirEntry, err error) error {
-		switch {
-		case err != nil:
-			return err
-		case d.IsDir() && (d.Name() == "node_modules" || d.Name() == "dist"):
-			return fs.SkipDir
-		case d.IsDir():
-			return os.MkdirAll(filepath.Join(dir, name), 0o755)
-		}
-		b, err := os.ReadFile(filepath.Join(sdkFixture, name))
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dir, name), b, 0o644)
-	})
-	require.NoError(t, err, "copy %s", sdkFixture)
-	for _, args := range [][]string{{"ci", "--no-audit", "--no-fund"}, {"run", "build"}} {
-		start := time.Now()
-		cmd := exec.CommandContext(t.Context(), npm, args...)
-		cmd.Dir = dir
-		out, err := cmd.CombinedOutput()
-		require.NoError(t, err, "npm %v:\n%s", args, out)
-		t.Logf("npm %s: %s", strings.Join(args, " "), time.Since(start).Round(time.Millisecond))
-	}
-	return dir
+	return npmBuild(t, sdkFixture, "the SDK tests install the Segment and RudderStack SDKs")
 }
 
 // sdkScriptConfig is what an SDK's Node script reads from its argument: where ingestion is, the write

@@ -3,8 +3,6 @@ package e2e_test
 import (
 	"fmt"
 	"net/http"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"text/template"
@@ -26,24 +24,7 @@ const npmFixture = "testdata/plausible-npm"
 // holds index.html and dist/bundle.js. A machine without npm fails the test, saying how to get it.
 func buildNPMFixture(t *testing.T) string {
 	t.Helper()
-	npm, err := exec.LookPath("npm")
-	if err != nil {
-		t.Fatalf("npm not found: this test bundles the plausible-tracker package with npm; install Node.js and npm (apt-get install nodejs npm): %v", err)
-	}
-	dir := t.TempDir()
-	for _, name := range []string{"package.json", "package-lock.json", "index.html", "src/main.js"} {
-		b, err := os.ReadFile(filepath.Join(npmFixture, name))
-		require.NoError(t, err)
-		require.NoError(t, os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755))
-		require.NoError(t, os.WriteFile(filepath.Join(dir, name), b, 0o644))
-	}
-	for _, args := range [][]string{{"ci", "--no-audit", "--no-fund"}, {"run", "build"}} {
-		cmd := exec.CommandContext(t.Context(), npm, args...)
-		cmd.Dir = dir
-		out, err := cmd.CombinedOutput()
-		require.NoError(t, err, "npm %v:\n%s", args, out)
-	}
-	return dir
+	return npmBuild(t, npmFixture, "this test bundles the plausible-tracker package")
 }
 
 // npmSite serves the fixture's page, whatever the path (as an SPA's server answers), configured to send
