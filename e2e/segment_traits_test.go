@@ -23,16 +23,18 @@ func TestSegmentTraitsAreStoredNotReported(t *testing.T) {
 		{"type":"track","userId":"u1","event":"Signup","messageId":"m1","properties":{"plan":"pro"}}]}`)
 
 	breakdown := func(key string) string {
-		return `{"site_id":"shop","metrics":["events"],"date_range":"day","dimensions":["event:props:` + key + `"]}`
+		dimension := `"event:props:` + key + `"`
+		return `{"site_id":"shop","metrics":["events"],"date_range":"day","dimensions":[` + dimension + `],"order_by":[[` + dimension + `,"asc"]]}`
 	}
 	waitForQuery(t, p.reportingURL, `{"site_id":"shop","metrics":["events"],"date_range":"day","dimensions":["event:name"],"order_by":[["event:name","asc"]]}`,
 		`[{"metrics":[1],"dimensions":["Signup"]},{"metrics":[1],"dimensions":["identify"]}]`)
-	waitForQuery(t, p.reportingURL, breakdown("plan"), `[{"metrics":[1],"dimensions":["pro"]}]`) // the track's only
-	waitForQuery(t, p.reportingURL, breakdown("email"), `[]`)
+	// Events without the property count under (none): the identify has props of neither key.
+	waitForQuery(t, p.reportingURL, breakdown("email"), `[{"metrics":[2],"dimensions":["(none)"]}]`)
+	waitForQuery(t, p.reportingURL, breakdown("plan"), `[{"metrics":[1],"dimensions":["(none)"]},{"metrics":[1],"dimensions":["pro"]}]`)
 
 	pool, err := pgxpool.New(context.Background(), p.databaseURL)
 	require.NoError(t, err)
 	defer pool.Close()
-	require.Equal(t, "ada@example.com|pro|true",
+	require.Equal(t, "ada@example.com|pro|t",
 		queryRow(t, pool, `SELECT concat_ws('|', traits->>'email', traits->>'plan', props IS NULL) FROM events WHERE event_id = 'i1'`))
 }
