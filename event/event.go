@@ -37,6 +37,10 @@ type Event struct {
 	URL      string            `json:"url,omitempty"`      // the page's full URL
 	Referrer string            `json:"referrer,omitempty"` // the referring URL as sent
 	Props    map[string]string `json:"props,omitempty"`    // custom properties; numbers and booleans as their JSON text
+	// Traits are what a Segment identify or group call says of its user or group (with group's groupId and
+	// alias's previousId), in the form of Props. They are stored with the raw event and read by no
+	// projection: unlike Props, they are never reported.
+	Traits map[string]string `json:"traits,omitempty"`
 	// UserAgent is the user agent that Browser..Device come from: the event's user_agent field, else its
 	// request's User-Agent header. Ingestion keeps it for the visitor id; it is neither published nor stored.
 	UserAgent string `json:"-"`
@@ -59,7 +63,7 @@ type Event struct {
 // optionalStrings returns the optional string fields after Bot, in the order json.Marshal writes them.
 func (e *Event) optionalStrings() [16]struct{ key, value string } {
 	return [16]struct{ key, value string }{
-		{`,"url":`, e.URL}, {`,"referrer":`, e.Referrer}, {"", ""}, // the slot of props, written apart
+		{`,"url":`, e.URL}, {`,"referrer":`, e.Referrer}, {"", ""}, // the slot of props and traits, written apart
 		{`,"hostname":`, e.Hostname}, {`,"source":`, e.Source},
 		{`,"utm_source":`, e.UTMSource}, {`,"utm_medium":`, e.UTMMedium}, {`,"utm_campaign":`, e.UTMCampaign},
 		{`,"utm_content":`, e.UTMContent}, {`,"utm_term":`, e.UTMTerm},
@@ -89,6 +93,9 @@ func Marshal(events []Event) ([]byte, error) {
 			}
 		}
 		for k, v := range e.Props {
+			size += len(k) + len(v) + 6
+		}
+		for k, v := range e.Traits {
 			size += len(k) + len(v) + 6
 		}
 	}
@@ -139,7 +146,10 @@ func (e *Event) AppendJSON(b []byte) ([]byte, error) {
 	}
 	for i, f := range e.optionalStrings() {
 		if i == 2 && len(e.Props) > 0 {
-			b = appendProps(b, e.Props)
+			b = appendMap(b, `,"props":{`, e.Props)
+		}
+		if i == 2 && len(e.Traits) > 0 {
+			b = appendMap(b, `,"traits":{`, e.Traits)
 		}
 		if f.value != "" {
 			b = append(b, f.key...)
@@ -149,21 +159,22 @@ func (e *Event) AppendJSON(b []byte) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// appendProps appends the props object with its keys sorted, as json.Marshal writes a map.
-func appendProps(b []byte, props map[string]string) []byte {
-	keys := make([]string, 0, len(props))
-	for k := range props {
+// appendMap appends key, which opens an object (props or traits), and the members of m with their keys
+// sorted, as json.Marshal writes a map.
+func appendMap(b []byte, key string, m map[string]string) []byte {
+	keys := make([]string, 0, len(m))
+	for k := range m {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
-	b = append(b, `,"props":{`...)
+	b = append(b, key...)
 	for i, k := range keys {
 		if i > 0 {
 			b = append(b, ',')
 		}
 		b = jsonstr.Append(b, k)
 		b = append(b, ':')
-		b = jsonstr.Append(b, props[k])
+		b = jsonstr.Append(b, m[k])
 	}
 	return append(b, '}')
 }

@@ -15,6 +15,8 @@ func TestMarshalRoundTrip(t *testing.T) {
 		{EventID: "e1", SiteID: "s", EventType: "click", Path: "/", UserID: "u", Timestamp: time.Date(2025, 11, 12, 19, 30, 1, 5, time.UTC)},
 		{EventID: "e2", SiteID: "s", EventType: event.PageView, Path: "/a", Timestamp: time.Date(2025, 11, 13, 0, 0, 0, 0, time.UTC)},
 		{EventID: "e3", SiteID: "s", EventType: event.PageView, Path: "/b", Timestamp: time.Date(2025, 11, 13, 0, 0, 0, 0, time.UTC), Bot: true},
+		{EventID: "e4", SiteID: "s", EventType: "identify", Path: "/", UserID: "u", Timestamp: time.Date(2025, 11, 13, 0, 0, 0, 0, time.UTC),
+			Props: map[string]string{"plan": "pro"}, Traits: map[string]string{"email": "ada@example.com", "plan": "team"}},
 	}
 	payload, err := event.Marshal(events)
 	require.NoError(t, err)

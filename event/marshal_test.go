@@ -31,6 +31,13 @@ func TestMarshalIsWhatEncodingJSONMakes(t *testing.T) {
 			UTMSource: "x", UTMMedium: "m", UTMCampaign: "c", UTMContent: "co", UTMTerm: "t",
 			Browser: "Chrome", BrowserVersion: "120.0", OS: "Windows", OSVersion: "10", Device: "Desktop",
 		}, {EventID: "f", SiteID: "s", EventType: "click", Path: "/", Timestamp: time.Date(2025, 11, 12, 19, 30, 1, 5, time.UTC), VisitorID: 7, Props: map[string]string{}, Device: "Mobile"}},
+		"traits": {
+			{EventID: "i", SiteID: "s", EventType: "identify", Path: "/", UserID: "u", Timestamp: time.Date(2025, 11, 12, 19, 30, 1, 5, time.UTC),
+				Traits: map[string]string{"email": "ada@example.com", "z": `{"a":[1]}`, "": "<&>"}, Hostname: "example.com"},
+			{EventID: "g", SiteID: "s", EventType: "group", Path: "/", Timestamp: time.Date(2025, 11, 12, 19, 30, 1, 5, time.UTC),
+				Referrer: "r", Props: map[string]string{"b": "2", "a": "1"}, Traits: map[string]string{"groupId": "g1"}, Device: "Tablet"},
+			{EventID: "h", SiteID: "s", EventType: "alias", Path: "/", Timestamp: time.Date(2025, 11, 12, 19, 30, 1, 5, time.UTC), Traits: map[string]string{}},
+		},
 		"bot": {
 			{EventID: "e1", SiteID: "s", EventType: event.PageView, Path: "/", UserID: "u", Timestamp: time.Date(2025, 11, 12, 19, 30, 1, 5, time.UTC), Bot: true},
 			{EventID: "e2", SiteID: "s", EventType: event.PageView, Path: "/", Timestamp: time.Date(2025, 11, 12, 19, 30, 1, 5, time.UTC), Bot: true},

@@ -37,7 +37,9 @@ func newSegmentCall(site string, now time.Time) *segmentCall {
 // toEvent validates message m, of type kind, and converts it to the event published for it, as
 // newEvent does for POST /event; problems name Segment's fields. track is an event named by its event
 // field; page and screen are page views; identify, group and alias are events of their type, which no
-// projection counts as a view. The visitor of an event without userId is its anonymousId's.
+// projection counts as a view, whose traits (with groupId or previousId) are the event's Traits, never
+// its Props: props are reported, traits only stored. The visitor of an event without userId is its
+// anonymousId's.
 func (c *segmentCall) toEvent(kind string, m *segmentMessage) (event.Event, []string) {
 	ctx, problems := readContext(m.context)
 	ctx.inherit(&c.context)
@@ -52,7 +54,7 @@ func (c *segmentCall) toEvent(kind string, m *segmentMessage) (event.Event, []st
 	raw[fieldUserID], raw[fieldEventID], raw[fieldUserAgent] = m.userID, m.messageID, ctx.userAgent
 	names := segmentNames{path: "context.page.path", url: "context.page.url", referrer: "context.page.referrer"}
 	raw[fieldPath], raw[fieldURL], raw[fieldReferrer] = ctx.path, ctx.url, ctx.referrer
-	props, more := c.properties(kind, m, &raw, &names)
+	values, more := c.properties(kind, m, &raw, &names)
 	problems = append(problems, more...)
 	if absent(raw[fieldPath]) && (absent(raw[fieldURL]) || raw[fieldURL] == `""`) {
 		raw[fieldPath] = `"/"`
@@ -64,7 +66,12 @@ func (c *segmentCall) toEvent(kind string, m *segmentMessage) (event.Event, []st
 	if len(problems) > 0 {
 		return event.Event{}, problems
 	}
-	e.Timestamp, e.Props = ts, props
+	e.Timestamp = ts
+	if kind == segmentIdentify || kind == segmentGroup || kind == segmentAlias {
+		e.Traits = values
+	} else {
+		e.Props = values
+	}
 	if e.UserID == "" {
 		e.VisitorID = visitor.FromAnonymous(e.SiteID, anonymousID)
 	}
@@ -72,8 +79,9 @@ func (c *segmentCall) toEvent(kind string, m *segmentMessage) (event.Event, []st
 }
 
 // properties sets the event type of raw by kind, one of the six, and the fields that a page call's
-// properties give, and returns the event's props: the properties of track, page and screen, the traits
-// of identify and group (with groupId), and previousId of alias.
+// properties give, and returns the properties of track, page and screen (the event's props), or the
+// traits of identify and group with groupId, and previousId of alias (the event's traits), under the
+// same limits.
 func (c *segmentCall) properties(kind string, m *segmentMessage, raw *rawEvent, names *segmentNames) (map[string]string, []string) {
 	switch kind {
 	case segmentTrack:
@@ -106,8 +114,8 @@ func (c *segmentCall) properties(kind string, m *segmentMessage, raw *rawEvent, 
 // pageViewJSON is event.PageView as a JSON string.
 const pageViewJSON = `"` + event.PageView + `"`
 
-// withID returns a function adding the required string field name, of raw value raw, to props (which
-// it may then not take over maxProps).
+// withID returns a function adding the required string field name, of raw value raw, to traits props
+// (which it may then not take over maxProps).
 func withID(props map[string]string, problems []string) func(raw, name string) (map[string]string, []string) {
 	return func(raw, name string) (map[string]string, []string) {
 		id, msg := stringValue(raw, field{name: name, max: maxUserID, required: true})

@@ -7,10 +7,10 @@ import (
 	"unicode/utf8"
 )
 
-// segmentProps reads a call's properties or traits (name says which) into an event's props, under the
-// limits of props (see parseProps): at most maxProps keys after null values are dropped; a string,
-// number or boolean is kept as POST /event keeps it; an object or array, which Segment allows and our
-// flat props do not, is kept as its compact JSON text, a string of at most maxPropValue bytes. Keys that
+// segmentProps reads a call's properties or traits (name says which) into an event's props or traits,
+// under the limits of props (see parseProps): at most maxProps keys after null values are dropped; a
+// string, number or boolean is kept as POST /event keeps it; an object or array, which Segment allows and
+// our flat props do not, is kept as its compact JSON text, a string of at most maxPropValue bytes. Keys that
 // page takes (a page call's path, url and referrer, the event's own fields) are left out; page is nil
 // for other calls. Of duplicate keys the last counts.
 func segmentProps(raw, name string, page *pageProperties) (map[string]string, []string) {

@@ -13,7 +13,7 @@ import (
 
 // Each call of Segment's spec becomes the event the README's mapping says, for the write key's site:
 // track a custom event, page and screen page views, identify, group and alias events of their type
-// keeping traits, groupId and previousId as props.
+// keeping traits, groupId and previousId as the event's traits, never as its props (which are reported).
 func TestSegmentCallsBecomeEvents(t *testing.T) {
 	t.Parallel()
 	s := newSegmentServer(t, true)
@@ -55,19 +55,19 @@ func TestSegmentCallsBecomeEvents(t *testing.T) {
 			name: "identify", path: "/v1/identify",
 			body: `{"userId":"u1","messageId":"m-identify","traits":{"email":"ada@example.com","plan":"pro"}}`,
 			want: event.Event{EventType: "identify", Path: "/", UserID: "u1", EventID: "m-identify", Timestamp: segmentReceivedAt,
-				Props: map[string]string{"email": "ada@example.com", "plan": "pro"}},
+				Traits: map[string]string{"email": "ada@example.com", "plan": "pro"}},
 		},
 		{
 			name: "group", path: "/v1/group",
 			body: `{"userId":"u1","groupId":"g1","messageId":"m-group","traits":{"name":"Acme"}}`,
 			want: event.Event{EventType: "group", Path: "/", UserID: "u1", EventID: "m-group", Timestamp: segmentReceivedAt,
-				Props: map[string]string{"groupId": "g1", "name": "Acme"}},
+				Traits: map[string]string{"groupId": "g1", "name": "Acme"}},
 		},
 		{
 			name: "alias", path: "/v1/alias",
 			body: `{"userId":"u1","previousId":"a1","messageId":"m-alias"}`,
 			want: event.Event{EventType: "alias", Path: "/", UserID: "u1", EventID: "m-alias", Timestamp: segmentReceivedAt,
-				Props: map[string]string{"previousId": "a1"}},
+				Traits: map[string]string{"previousId": "a1"}},
 		},
 	}
 	for _, c := range cases {

@@ -78,7 +78,7 @@ type columns struct {
 	utmSources, utmMediums, utmCampaigns        []string
 	utmContents, utmTerms                       []string
 	browsers, browserVersions, oses, osVersions []string
-	devices, props                              []string
+	devices, props, traits                      []string
 }
 
 func columnsOf(events []event.Event) (*columns, error) {
@@ -87,7 +87,7 @@ func columnsOf(events []event.Event) (*columns, error) {
 	c := &columns{ids: str(), sites: str(), types: str(), paths: str(), users: str(), times: make([]time.Time, n),
 		bots: make([]bool, n), visitors: make([]int64, n), urls: str(), hostnames: str(), referrers: str(),
 		sources: str(), utmSources: str(), utmMediums: str(), utmCampaigns: str(), utmContents: str(), utmTerms: str(),
-		browsers: str(), browserVersions: str(), oses: str(), osVersions: str(), devices: str(), props: str()}
+		browsers: str(), browserVersions: str(), oses: str(), osVersions: str(), devices: str(), props: str(), traits: str()}
 	for i, e := range events {
 		c.ids[i], c.sites[i], c.types[i], c.paths[i], c.users[i] = e.EventID, e.SiteID, e.EventType, e.Path, e.UserID
 		c.times[i], c.bots[i], c.visitors[i] = e.Timestamp, e.Bot, e.VisitorID
@@ -99,15 +99,24 @@ func columnsOf(events []event.Event) (*columns, error) {
 			e.UTMSource, e.UTMMedium, e.UTMCampaign, e.UTMContent, e.UTMTerm
 		c.browsers[i], c.browserVersions[i], c.oses[i], c.osVersions[i], c.devices[i] =
 			e.Browser, e.BrowserVersion, e.OS, e.OSVersion, e.Device
-		if len(e.Props) > 0 {
-			b, err := json.Marshal(e.Props)
-			if err != nil {
-				return nil, fmt.Errorf("props of event %s: %w", e.EventID, err)
-			}
-			c.props[i] = string(b)
+		var err error
+		if c.props[i], err = jsonObject(e.Props); err != nil {
+			return nil, fmt.Errorf("props of event %s: %w", e.EventID, err)
+		}
+		if c.traits[i], err = jsonObject(e.Traits); err != nil {
+			return nil, fmt.Errorf("traits of event %s: %w", e.EventID, err)
 		}
 	}
 	return c, nil
+}
+
+// jsonObject returns m as a JSON object, "" (stored as NULL) when it is empty.
+func jsonObject(m map[string]string) (string, error) {
+	if len(m) == 0 {
+		return "", nil
+	}
+	b, err := json.Marshal(m)
+	return string(b), err
 }
 
 // distinctSites returns the distinct site ids, sorted.
@@ -136,5 +145,5 @@ func (c *columns) distinctKeys() (ids, sites []string) {
 func (c *columns) args() []any {
 	return []any{c.ids, c.sites, c.types, c.paths, c.users, c.times, c.bots, c.visitors, c.urls, c.hostnames,
 		c.referrers, c.sources, c.utmSources, c.utmMediums, c.utmCampaigns, c.utmContents, c.utmTerms, c.browsers,
-		c.browserVersions, c.oses, c.osVersions, c.devices, c.props}
+		c.browserVersions, c.oses, c.osVersions, c.devices, c.props, c.traits}
 }
