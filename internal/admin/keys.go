@@ -91,17 +91,9 @@ func writeKeysTable(out io.Writer, keys []apikeys.Key) error {
 
 // parseKeysRevoke reads `keys revoke ID`.
 func parseKeysRevoke(args []string, out io.Writer) (*Command, error) {
-	fs := flag.NewFlagSet("keys revoke", flag.ContinueOnError)
-	rest, err := parseFlags(fs, args)
+	id, err := parseRevokeID("keys revoke", args)
 	if err != nil {
 		return nil, err
-	}
-	if len(rest) != 1 {
-		return nil, fmt.Errorf("%w: keys revoke takes one ID", ErrUsage)
-	}
-	id, err := strconv.ParseInt(rest[0], 10, 64)
-	if err != nil || id <= 0 {
-		return nil, fmt.Errorf("%w: keys revoke: ID must be a positive integer, not %q", ErrUsage, rest[0])
 	}
 	return keyCommand(func(ctx context.Context, store *apikeys.Store, log *slog.Logger) error {
 		key, changed, err := store.Revoke(ctx, id)

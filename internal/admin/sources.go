@@ -85,17 +85,9 @@ func writeSourcesTable(out io.Writer, list []sources.Source) error {
 
 // parseSourcesRevoke reads `sources revoke ID`.
 func parseSourcesRevoke(args []string, out io.Writer) (*Command, error) {
-	fs := flag.NewFlagSet("sources revoke", flag.ContinueOnError)
-	rest, err := parseFlags(fs, args)
+	id, err := parseRevokeID("sources revoke", args)
 	if err != nil {
 		return nil, err
-	}
-	if len(rest) != 1 {
-		return nil, fmt.Errorf("%w: sources revoke takes one ID", ErrUsage)
-	}
-	id, err := strconv.ParseInt(rest[0], 10, 64)
-	if err != nil || id <= 0 {
-		return nil, fmt.Errorf("%w: sources revoke: ID must be a positive integer, not %q", ErrUsage, rest[0])
 	}
 	return sourceCommand(func(ctx context.Context, store *sources.Store, log *slog.Logger) error {
 		src, changed, err := store.Revoke(ctx, id)

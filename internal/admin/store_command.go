@@ -2,7 +2,10 @@ package admin
 
 import (
 	"context"
+	"flag"
+	"fmt"
 	"log/slog"
+	"strconv"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
@@ -20,4 +23,21 @@ func storeCommand[S any](newStore func(*pgxpool.Pool) S, f func(ctx context.Cont
 		defer pool.Close()
 		return f(ctx, newStore(pool), log)
 	}}
+}
+
+// parseRevokeID reads the arguments of command name (`keys revoke ID`, `sources revoke ID`): no flags, one
+// positive integer ID.
+func parseRevokeID(name string, args []string) (int64, error) {
+	rest, err := parseFlags(flag.NewFlagSet(name, flag.ContinueOnError), args)
+	if err != nil {
+		return 0, err
+	}
+	if len(rest) != 1 {
+		return 0, fmt.Errorf("%w: %s takes one ID", ErrUsage, name)
+	}
+	id, err := strconv.ParseInt(rest[0], 10, 64)
+	if err != nil || id <= 0 {
+		return 0, fmt.Errorf("%w: %s: ID must be a positive integer, not %q", ErrUsage, name, rest[0])
+	}
+	return id, nil
 }
