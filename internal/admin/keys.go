@@ -50,20 +50,7 @@ func parseKeysCreate(args []string, out io.Writer) (*Command, error) {
 
 // parseKeysList reads `keys list [-json]`; it never prints a key, which is not stored.
 func parseKeysList(args []string, out io.Writer) (*Command, error) {
-	asJSON, err := parseJSONFlag("keys list", "print one JSON object per key and line", args)
-	if err != nil {
-		return nil, err
-	}
-	return keyCommand(func(ctx context.Context, store *apikeys.Store, _ *slog.Logger) error {
-		keys, err := store.List(ctx)
-		if err != nil {
-			return err
-		}
-		if *asJSON {
-			return writeJSONLines(out, keys, "keys")
-		}
-		return writeKeysTable(out, keys)
-	}), nil
+	return parseStoreList("keys list", "key", "keys", args, out, apikeys.NewStore, (*apikeys.Store).List, writeKeysTable)
 }
 
 // writeKeysTable writes the keys as aligned columns: SITE * is every site, REVOKED_AT - is not revoked.

@@ -80,20 +80,7 @@ func hasProjections(ctx context.Context, pool *pgxpool.Pool, siteID string) (boo
 
 // parseSitesList reads `sites list [-json]`.
 func parseSitesList(args []string, out io.Writer) (*Command, error) {
-	asJSON, err := parseJSONFlag("sites list", "print one JSON object per site and line", args)
-	if err != nil {
-		return nil, err
-	}
-	return siteCommand(func(ctx context.Context, store *sites.Store, _ *slog.Logger) error {
-		list, err := store.List(ctx)
-		if err != nil {
-			return err
-		}
-		if *asJSON {
-			return writeJSONLines(out, list, "sites")
-		}
-		return writeSitesTable(out, list)
-	}), nil
+	return parseStoreList("sites list", "site", "sites", args, out, sites.NewStore, (*sites.Store).List, writeSitesTable)
 }
 
 // writeSitesTable writes the sites as aligned columns.

@@ -47,20 +47,7 @@ func parseSourcesCreate(args []string, out io.Writer) (*Command, error) {
 
 // parseSourcesList reads `sources list [-json]`; it never prints a key, which is not stored.
 func parseSourcesList(args []string, out io.Writer) (*Command, error) {
-	asJSON, err := parseJSONFlag("sources list", "print one JSON object per source and line", args)
-	if err != nil {
-		return nil, err
-	}
-	return sourceCommand(func(ctx context.Context, store *sources.Store, _ *slog.Logger) error {
-		list, err := store.List(ctx)
-		if err != nil {
-			return err
-		}
-		if *asJSON {
-			return writeJSONLines(out, list, "sources")
-		}
-		return writeSourcesTable(out, list)
-	}), nil
+	return parseStoreList("sources list", "source", "sources", args, out, sources.NewStore, (*sources.Store).List, writeSourcesTable)
 }
 
 // writeSourcesTable writes the sources as aligned columns: REVOKED_AT - is not revoked.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"strconv"
 
@@ -40,4 +41,24 @@ func parseRevokeID(name string, args []string) (int64, error) {
 		return 0, fmt.Errorf("%w: %s: ID must be a positive integer, not %q", ErrUsage, name, rest[0])
 	}
 	return id, nil
+}
+
+// parseStoreList reads `NAME [-json]`, a command that prints what list reads from its store (plural names the
+// items): one JSON object per item (one) and line with -json, else table's aligned columns.
+func parseStoreList[S, T any](name, one, plural string, args []string, out io.Writer, newStore func(*pgxpool.Pool) S,
+	list func(S, context.Context) ([]T, error), table func(io.Writer, []T) error) (*Command, error) {
+	asJSON, err := parseJSONFlag(name, "print one JSON object per "+one+" and line", args)
+	if err != nil {
+		return nil, err
+	}
+	return storeCommand(newStore, func(ctx context.Context, store S, _ *slog.Logger) error {
+		items, err := list(store, ctx)
+		if err != nil {
+			return err
+		}
+		if *asJSON {
+			return writeJSONLines(out, items, plural)
+		}
+		return table(out, items)
+	}), nil
 }
