@@ -80,26 +80,15 @@ func (a *API) postEvent(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	events := []event.Event{e}
-	drop, ok := a.admit(w, r, events)
+	res, dropped, ok := a.admitAndPublish(w, r, events)
 	if !ok {
 		return
 	}
-	e = events[0]
-	if drop {
-		*buf = appendAccepted((*buf)[:0], "", e.EventID)
-		writeJSON(w, http.StatusOK, *buf)
-		return
+	queued := "" // a bot's dropped event is in no message
+	if !dropped {
+		queued = res.queuedID(0)
 	}
-	res, err := a.packer.publish(r.Context(), events, httpapi.RequestID(r))
-	if err == nil {
-		err = res.err(0)
-	}
-	if err != nil {
-		a.unavailable(w, r, err, 1)
-		return
-	}
-	a.metrics.accepted.Inc()
-	*buf = appendAccepted((*buf)[:0], res.queuedID(0), e.EventID)
+	*buf = appendAccepted((*buf)[:0], queued, events[0].EventID)
 	writeJSON(w, http.StatusOK, *buf)
 }
 

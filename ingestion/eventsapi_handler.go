@@ -33,27 +33,12 @@ func (a *API) postPlausibleEvent(w http.ResponseWriter, r *http.Request) {
 		httpapi.WriteError(w, http.StatusBadRequest, problems...)
 		return
 	}
-	drop, ok := a.admit(w, r, events)
+	_, dropped, ok := a.admitAndPublish(w, r, events)
 	if !ok {
 		return
 	}
-	if drop {
+	if dropped {
 		w.Header().Set(plausibleDroppedHeader, "1")
-		writePlausibleOK(w)
-		return
-	}
-	res, err := a.packer.publish(r.Context(), events, httpapi.RequestID(r))
-	if err != nil {
-		a.unavailable(w, r, err, len(events))
-		return
-	}
-	// Events of several sites may travel in several messages (one per site with Kafka), of which the
-	// broker may take some: the request is then answered 503 though those are queued.
-	failed, firstErr := res.failed()
-	a.metrics.accepted.Add(float64(len(events) - failed))
-	if failed > 0 {
-		a.unavailable(w, r, firstErr, failed)
-		return
 	}
 	writePlausibleOK(w)
 }

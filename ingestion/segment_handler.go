@@ -48,20 +48,7 @@ func (a *API) postSegment(kind string) http.HandlerFunc {
 
 // publishSegmentCall takes the event of one call through admit and the packer and answers.
 func (a *API) publishSegmentCall(w http.ResponseWriter, r *http.Request, events []event.Event) {
-	drop, ok := a.admit(w, r, events)
-	if !ok {
-		return
+	if _, _, ok := a.admitAndPublish(w, r, events); ok {
+		writeJSON(w, http.StatusOK, segmentOK)
 	}
-	if !drop {
-		res, err := a.packer.publish(r.Context(), events, httpapi.RequestID(r))
-		if err == nil {
-			err = res.err(0)
-		}
-		if err != nil {
-			a.unavailable(w, r, err, 1)
-			return
-		}
-		a.metrics.accepted.Inc()
-	}
-	writeJSON(w, http.StatusOK, segmentOK)
 }
